@@ -1,0 +1,165 @@
+"""Fields: the simulation state, each a named pair of RGBA32F textures (read one, write the
+other, swap). The table of fields and their units is DESIGN.md's; keep them in step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import moderngl
+import numpy as np
+
+from .errors import FieldError
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    channels: tuple[str, str, str, str]  # "what, units" for x, y, z, w
+    doc: str
+    scratch: bool = False  # derived data (blur intermediates...), not saved in checkpoints
+
+
+FIELDS: dict[str, FieldSpec] = {}
+
+
+def register_field(spec: FieldSpec) -> FieldSpec:
+    old = FIELDS.get(spec.name)
+    if old is not None and old != spec:
+        raise ValueError(f"field '{spec.name}' is registered twice with different specs")
+    FIELDS[spec.name] = spec
+    return spec
+
+
+for _spec in (
+    FieldSpec(
+        "terrain",
+        (
+            "elevation, m above sea level",
+            "plate id: -1 none, else [0,1) (encodes the plate's velocity)",
+            "uplift stress, 0..1",
+            "crust age, Myr",
+        ),
+        "the solid planet",
+    ),
+    FieldSpec(
+        "water",
+        (
+            "flow accumulation, cells drained (>=1 on land, 0 at sea)",
+            "receiver: 0 none, 1..8 = N, NE, E, SE, S, SW, W, NW",
+            "drainage basin id (from the outlet cell; 0 at sea)",
+            "surface water / lake depth, m",
+        ),
+        "rivers and basins",
+    ),
+    FieldSpec(
+        "air",
+        (
+            "mean sea-level pressure, hPa",
+            "surface temperature, degC",
+            "wind u (eastward), m/s",
+            "wind v (northward), m/s",
+        ),
+        "the atmosphere",
+    ),
+    FieldSpec(
+        "moisture",
+        (
+            "water vapour, kg/m^2",
+            "precipitation, mm/yr",
+            "cloud cover, 0..1",
+            "CO2, ppm",
+        ),
+        "the water cycle and CO2",
+    ),
+    FieldSpec("life", ("plants", "herbivores", "carnivores", "(spare)"), "the biosphere"),
+    FieldSpec(
+        "civ",
+        (
+            "people, per km^2",
+            "buried fossil carbon, GtC per cell",
+            "emission rate, GtC/yr per cell",
+            "night light, 0..1",
+        ),
+        "people and carbon",
+    ),
+):
+    register_field(_spec)
+
+
+class Field:
+    """A ping-pong pair of RGBA32F textures of the grid's size.
+
+    `front` holds the current state; a pass writes `back`, then `swap()` makes it current.
+    """
+
+    def __init__(self, ctx: moderngl.Context, spec: FieldSpec, size: tuple[int, int]):
+        self.spec = spec
+        self.size = size  # (W, H)
+        self._tex = [self._make(ctx, size), self._make(ctx, size)]
+        self._front = 0
+        self.version = 0  # bumped on every write or swap; lets consumers see change cheaply
+
+    @staticmethod
+    def _make(ctx: moderngl.Context, size: tuple[int, int]) -> moderngl.Texture:
+        tex = ctx.texture(size, 4, dtype="f4")
+        # Exact cell values: passes fetch texels; any interpolation is done in GLSL on purpose.
+        tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+        tex.repeat_x = True
+        tex.repeat_y = False
+        tex.write(np.zeros((size[1], size[0], 4), np.float32).tobytes())
+        return tex
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.size[1], self.size[0], 4)
+
+    @property
+    def front(self) -> moderngl.Texture:
+        return self._tex[self._front]
+
+    @property
+    def back(self) -> moderngl.Texture:
+        return self._tex[1 - self._front]
+
+    def swap(self) -> None:
+        self._front = 1 - self._front
+        self.version += 1
+
+    def read(self) -> np.ndarray:
+        """The current state as float32 (H, W, 4); row 0 is the south edge."""
+        data = np.frombuffer(self.front.read(), dtype=np.float32)
+        return data.reshape(self.shape).copy()
+
+    def write(self, array: np.ndarray) -> None:
+        """Replace the current state with `array`, float32 (H, W, 4), finite, row 0 south."""
+        where = f"field '{self.name}'"
+        if not isinstance(array, np.ndarray):
+            raise FieldError(f"{where}: expected a numpy array, got {type(array).__name__}")
+        if array.shape != self.shape:
+            raise FieldError(f"{where}: expected shape {self.shape} (H, W, 4), got {array.shape}")
+        if array.dtype != np.float32:
+            raise FieldError(
+                f"{where}: expected dtype float32, got {array.dtype} (use .astype(np.float32))"
+            )
+        bad = ~np.isfinite(array)
+        if bad.any():
+            y, x, c = (int(v) for v in np.argwhere(bad)[0])
+            raise FieldError(
+                f"{where}: {int(bad.sum())} non-finite values (first at row {y}, column {x}, "
+                f"channel {'xyzw'[c]}: {array[y, x, c]})"
+            )
+        self.front.write(np.ascontiguousarray(array).tobytes())
+        self.version += 1
+
+    def clear(self, value: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)) -> None:
+        a = np.empty(self.shape, np.float32)
+        a[...] = np.asarray(value, np.float32)
+        self.write(a)
+
+    def release(self) -> None:
+        for t in self._tex:
+            t.release()

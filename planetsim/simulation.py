@@ -1,0 +1,261 @@
+"""Simulation: owns the GL context, the fields, the passes and the clock, and runs the story.
+
+    sim = planetsim.Simulation(preset="quick", size=(128, 64), seed=1)
+    sim.step(10)                      # ten frames of the story's current epoch
+    sim.run_stage("erosion")          # one sim step of one stage, whatever the epoch
+    sim.run_pass("flow")              # one pass
+    sim.set_uniform("season", 1.0)
+    elev = sim.field("terrain").read()[..., 0]
+
+The core imports neither glfw nor imageio: windows and exporters only read fields.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import moderngl
+import numpy as np
+
+from . import stages as _stages  # noqa: F401  (registers every stage's passes)
+from .context import create_context, renderer_info
+from .errors import PlanetsimError, UniformError
+from .fields import FIELDS, Field
+from .grid import Grid
+from .passes import PASSES, STAGES, PassDecl, Stage, Step, all_uniforms
+from .presets import Preset, load
+from .runner import PassRunner
+from .timeline import Moment, Timeline, format_year
+
+OBLIQUITY_DEG = 23.44
+
+
+class Simulation:
+    def __init__(
+        self,
+        preset: str | Path | Preset = "quick",
+        size: tuple[int, int] | None = None,
+        seed: int | None = None,
+        *,
+        ctx: moderngl.Context | None = None,
+        backend: str = "egl",
+        metric: str | None = None,
+    ):
+        self.preset = preset if isinstance(preset, Preset) else load(preset)
+        w, h = size if size is not None else self.preset.size
+        try:
+            self.grid = Grid(int(w), int(h), self.preset.radius)
+        except ValueError as exc:
+            raise PlanetsimError(f"bad grid size: {exc}") from None
+        self.seed = int(self.preset.seed if seed is None else seed)
+        if not 0 <= self.seed < 2**31:
+            raise PlanetsimError(f"seed must be in [0, 2^31), got {self.seed}")
+        self.metric = metric or self.preset.metric
+        self.ctx = ctx if ctx is not None else create_context(backend)
+        self._own_ctx = ctx is None
+        self.timeline: Timeline = self.preset.timeline
+        self.uniform_decls = all_uniforms()
+        self.fields: dict[str, Field] = {
+            name: Field(self.ctx, spec, self.grid.size) for name, spec in FIELDS.items()
+        }
+        self.runner = PassRunner(self.ctx, self.fields)
+        self.values: dict[str, Any] = {}
+        self.reset(self.seed)
+
+    # ---- state -----------------------------------------------------------------------------
+    def reset(self, seed: int | None = None) -> None:
+        """Back to frame 0 with all fields cleared (optionally with a new seed)."""
+        if seed is not None:
+            self.seed = int(seed)
+        for f in self.fields.values():
+            f.clear()
+        self.frame = 0
+        self.step_count = 0
+        self.land_version = 0  # bumped when the land/ocean layout may have moved
+        self._stage_started: set[str] = set()
+        self._last_ran: dict[tuple[str, int], int] = {}
+        self.values = {name: u.default for name, u in self.uniform_decls.items()}
+        for table in self.preset.params.values():
+            self.values.update(table)
+        self.values.update(
+            size=self.grid.size,
+            seed=self.seed,
+            radius=self.grid.radius,
+            metric_flat=self.metric == "flat",
+        )
+        self._apply_moment(self.moment)
+
+    @property
+    def moment(self) -> Moment:
+        return self.timeline.moment(self.frame)
+
+    @property
+    def year(self) -> float:
+        return self.moment.year
+
+    @property
+    def year_label(self) -> str:
+        return format_year(self.year)
+
+    @property
+    def epoch(self):  # -> Epoch
+        return self.moment.epoch
+
+    @property
+    def renderer(self) -> str:
+        return renderer_info(self.ctx)["renderer"]
+
+    def field(self, name: str) -> Field:
+        try:
+            return self.fields[name]
+        except KeyError:
+            raise PlanetsimError(
+                f"unknown field '{name}' (fields: {', '.join(self.fields)})"
+            ) from None
+
+    def uniform(self, name: str) -> Any:
+        if name not in self.values:
+            raise UniformError(f"unknown uniform '{name}'")
+        return self.values[name]
+
+    def set_uniform(self, name: str, value: Any) -> None:
+        """Set any declared uniform (checked by name and type). Ramped uniforms are set again
+        by the story at the next frame."""
+        decl = self.uniform_decls.get(name)
+        if decl is None:
+            known = ", ".join(sorted(self.uniform_decls))
+            raise UniformError(f"unknown uniform '{name}' (declared: {known})")
+        try:
+            self.values[name] = decl.check(value)
+        except (TypeError, ValueError) as exc:
+            raise UniformError(str(exc)) from None
+        if name == "sea_level":
+            self.land_version += 1
+
+    def mark_land_changed(self) -> None:
+        """Tell land-dependent passes (the pressure maps) to recompute."""
+        self.land_version += 1
+
+    # ---- running ---------------------------------------------------------------------------
+    def step(self, frames: int = 1) -> None:
+        """Advance the story by `frames` frames; each runs the current epoch's stages
+        steps_per_frame times."""
+        for _ in range(int(frames)):
+            m = self.moment
+            self._apply_moment(m)
+            for _ in range(m.epoch.steps_per_frame):
+                for name in self._ordered(m.epoch.stages):
+                    self._run_stage_once(STAGES[name])
+                self.step_count += 1
+            self.frame += 1
+        self._apply_moment(self.moment)
+
+    def run_stage(self, name: str, steps: int = 1) -> None:
+        """Run one stage's schedule for `steps` sim steps, whatever the epoch."""
+        st = STAGES.get(name)
+        if st is None:
+            raise PlanetsimError(f"unknown stage '{name}' (stages: {', '.join(STAGES)})")
+        for _ in range(int(steps)):
+            self._run_stage_once(st)
+            self.step_count += 1
+
+    def run_pass(self, name: str, repeat: int = 1) -> None:
+        """Run one pass `repeat` times (each counts as a sim step for the random streams)."""
+        decl = PASSES.get(name)
+        if decl is None:
+            raise PlanetsimError(f"unknown pass '{name}' (passes: {', '.join(PASSES)})")
+        for _ in range(int(repeat)):
+            self._run(decl)
+            self.step_count += 1
+
+    def run_decl(self, decl: PassDecl, repeat: int = 1) -> None:
+        """Run a pass declaration that need not be registered (a developer's own pass)."""
+        for _ in range(int(repeat)):
+            self._run(decl)
+            self.step_count += 1
+
+    def finish(self) -> None:
+        """Wait for the GPU (for timing); the stepping loop itself never syncs."""
+        self.ctx.finish()
+
+    # ---- internals -------------------------------------------------------------------------
+    @staticmethod
+    def _ordered(names: tuple[str, ...] | list[str]) -> list[str]:
+        return [n for n in STAGES if n in names]
+
+    def _apply_moment(self, m: Moment) -> None:
+        e = m.epoch
+        dt = e.years_per_frame / max(e.steps_per_frame, 1)
+        self.values.update(
+            frame=m.frame,
+            year=m.year,
+            dt=dt,
+            year_phase=m.year_phase,
+            season=m.season,
+            day_phase=m.day_phase,
+        )
+        for k, v in e.set.items():
+            self.values[k] = v
+        for k, v in m.ramped().items():
+            if k == "sea_level" and v != self.values.get(k):
+                self.land_version += 1
+            self.values[k] = v
+        # The subsolar point: declination follows the season (south in January), longitude
+        # turns with the day (noon at longitude 0 when day_phase = 0.5).
+        decl = -math.radians(OBLIQUITY_DEG) * m.season
+        lon = math.pi - 2.0 * math.pi * m.day_phase
+        self.values["sun_dir"] = (
+            math.cos(decl) * math.cos(lon),
+            math.cos(decl) * math.sin(lon),
+            math.sin(decl),
+        )
+
+    def _run(self, decl: PassDecl) -> None:
+        self.values["step"] = self.step_count
+        self.runner.run(decl, self.values)
+
+    def _due(self, st: Stage, i: int, s: Step) -> bool:
+        every = s.every if isinstance(s.every, int) else int(self.values[s.every])
+        if every > 1 and self.step_count % every:
+            return False
+        if s.when == "land_changed":
+            key = (st.name, i)
+            if self._last_ran.get(key) == self.land_version:
+                return False
+            self._last_ran[key] = self.land_version
+        return True
+
+    def _run_stage_once(self, st: Stage) -> None:
+        if st.name not in self._stage_started:
+            self._stage_started.add(st.name)
+            for s in st.init:
+                for _ in range(s.repeat):
+                    self._run(PASSES[s.pass_name])
+            if st.moves_land:
+                self.land_version += 1
+        for i, s in enumerate(st.steps):
+            if self._due(st, i, s):
+                for _ in range(s.repeat):
+                    self._run(PASSES[s.pass_name])
+        if st.moves_land:
+            self.land_version += 1
+
+    # ---- convenience -----------------------------------------------------------------------
+    def elevation(self) -> np.ndarray:
+        """(H, W) elevation, m."""
+        return self.field("terrain").read()[..., 0]
+
+    def close(self) -> None:
+        self.runner.release()
+        for f in self.fields.values():
+            f.release()
+        if self._own_ctx:
+            self.ctx.release()
+
+    def __enter__(self) -> Simulation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
