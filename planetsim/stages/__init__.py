@@ -1,3 +1,12 @@
-"""Stage modules register their passes and schedules on import, in story order."""
+"""Stage modules register their passes and schedules on import. Import order is story order:
+stages in an epoch run in this order within each sim step."""
 
-from . import relief  # noqa: F401
+from . import (  # noqa: F401
+    relief,
+    protoplanet,
+    tectonics,
+    erosion,
+    climate,
+    life,
+    people,
+)

@@ -1,0 +1,1 @@
+"""climate stage: passes registered here (placeholder until the stage lands)."""

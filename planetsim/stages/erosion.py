@@ -1,0 +1,1 @@
+"""erosion stage: passes registered here (placeholder until the stage lands)."""

@@ -1,0 +1,1 @@
+"""life stage: passes registered here (placeholder until the stage lands)."""

@@ -1,0 +1,1 @@
+"""people stage: passes registered here (placeholder until the stage lands)."""

@@ -1,0 +1,1 @@
+"""protoplanet stage: passes registered here (placeholder until the stage lands)."""

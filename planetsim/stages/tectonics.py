@@ -1,0 +1,1 @@
+"""tectonics stage: passes registered here (placeholder until the stage lands)."""
