@@ -164,6 +164,18 @@ class Stage:
 PASSES: dict[str, PassDecl] = {}
 STAGES: dict[str, Stage] = {}
 
+# Within one sim step, the stages of an epoch run in this order (the story's causal order).
+STORY_ORDER = (
+    "relief",
+    "protoplanet",
+    "tectonics",
+    "erosion",
+    "climate",
+    "water_cycle",
+    "life",
+    "people",
+)
+
 
 def register(*decls: PassDecl) -> None:
     for d in decls:
@@ -176,6 +188,8 @@ def register(*decls: PassDecl) -> None:
 
 
 def register_stage(stage: Stage) -> Stage:
+    if stage.name not in STORY_ORDER:
+        raise ValueError(f"stage '{stage.name}' has no place in STORY_ORDER")
     STAGES[stage.name] = stage
     return stage
 

@@ -24,7 +24,7 @@ from .context import create_context, renderer_info
 from .errors import PlanetsimError, UniformError
 from .fields import FIELDS, Field
 from .grid import Grid
-from .passes import PASSES, STAGES, PassDecl, Stage, Step, all_uniforms
+from .passes import PASSES, STAGES, STORY_ORDER, PassDecl, Stage, Step, all_uniforms
 from .presets import Preset, load
 from .runner import PassRunner
 from .timeline import Moment, Timeline, format_year
@@ -183,7 +183,7 @@ class Simulation:
     # ---- internals -------------------------------------------------------------------------
     @staticmethod
     def _ordered(names: tuple[str, ...] | list[str]) -> list[str]:
-        return [n for n in STAGES if n in names]
+        return [n for n in STORY_ORDER if n in names]
 
     def _apply_moment(self, m: Moment) -> None:
         e = m.epoch

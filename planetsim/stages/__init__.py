@@ -1,12 +1,4 @@
-"""Stage modules register their passes and schedules on import. Import order is story order:
-stages in an epoch run in this order within each sim step."""
+"""Stage modules register their passes and schedules on import. The order stages run in
+within a sim step is planetsim.passes.STORY_ORDER, not the import order."""
 
-from . import (  # noqa: F401
-    relief,
-    protoplanet,
-    tectonics,
-    erosion,
-    climate,
-    life,
-    people,
-)
+from . import climate, erosion, life, people, protoplanet, relief, tectonics  # noqa: F401
