@@ -3,6 +3,7 @@ RGBA8 target of any size and read back as a numpy RGB array (row 0 at the top, a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,4 +34,29 @@ def render_map(sim: Simulation, size: tuple[int, int] | None = None) -> np.ndarr
     return np.ascontiguousarray(data[::-1, :, :3])
 
 
-__all__ = ["render_map"]
+@dataclass
+class Camera:
+    """Where the globe is seen from: yaw/pitch in degrees (yaw 0 looks at longitude 0),
+    distance in planet radii from the centre, vertical field of view in degrees."""
+
+    yaw: float = 0.0
+    pitch: float = 20.0
+    distance: float = 3.2
+    fov: float = 35.0
+    ortho: bool = False
+
+
+def render_frame(
+    sim: Simulation,
+    view: str = "globe",
+    layer: str = "elevation",
+    size: tuple[int, int] = (640, 360),
+    camera: Camera | None = None,
+    label: bool = True,
+) -> np.ndarray:
+    """One picture of the planet as uint8 (height, width, 3), top row first.
+    (First version: the elevation map for every view; the views issue fills this in.)"""
+    return render_map(sim, size)
+
+
+__all__ = ["Camera", "render_frame", "render_map"]
