@@ -135,6 +135,8 @@ class _Checker:
             ".epoch[", "["
         )
         line = self.line_of(keypath)
+        if line is None and len(keypath) > 1:  # a missing key: point at its table
+            line = self.line_of(keypath[:-1])
         at = f"{where}:{line}" if line else where
         return PresetError(f"{at}: '{name}': {msg}")
 
