@@ -16,7 +16,7 @@ class FieldSpec:
     name: str
     channels: tuple[str, str, str, str]  # "what, units" for x, y, z, w
     doc: str
-    scratch: bool = False  # derived data (blur intermediates...), not saved in checkpoints
+    scratch: bool = False  # derived data (blur intermediates...); checkpoints keep it too
 
 
 FIELDS: dict[str, FieldSpec] = {}
@@ -71,7 +71,11 @@ for _spec in (
         ),
         "the water cycle and CO2",
     ),
-    FieldSpec("life", ("plants", "herbivores", "carnivores", "(spare)"), "the biosphere"),
+    FieldSpec(
+        "life",
+        ("plants", "herbivores", "carnivores", "land mask 0/1 (written by the life pass)"),
+        "the biosphere",
+    ),
     FieldSpec(
         "civ",
         (

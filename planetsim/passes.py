@@ -10,9 +10,9 @@ every pass and set by the pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Intent = Literal["in", "out", "inout"]
 
@@ -151,6 +151,9 @@ class Stage:
     init: tuple[Step, ...] = ()  # run once, the first time the stage runs in a simulation
     moves_land: bool = False  # running it may move coastlines (land-dependent passes redo)
     params: tuple[Uniform, ...] = ()  # stage-level knobs read by Python, not by one shader
+    # Python called with the Simulation before each sim step of the stage (cheap; it may do a
+    # rare readback, e.g. the ocean condensing to a target fraction), or None.
+    hook: Callable[[Any], None] | None = None
 
     @property
     def pass_names(self) -> list[str]:

@@ -89,6 +89,14 @@ class PassRunner:
             for n in decl.writes:
                 self.fields[n].swap()
 
+    def forget(self, texture: moderngl.Texture) -> None:
+        """Drop the cached framebuffers that draw into `texture` (call before releasing a
+        target texture: GL may reuse its name for a new texture)."""
+        for key in [k for k in self._fbos if texture.glo in k]:
+            if self._outer_fbo is not None:
+                self._outer_fbo.use()
+            self._fbos.pop(key).release()
+
     def release(self) -> None:
         if self._outer_fbo is not None:
             self._outer_fbo.use()

@@ -13,6 +13,7 @@ The core imports neither glfw nor imageio: windows and exporters only read field
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,20 @@ from .runner import PassRunner
 from .timeline import Moment, Timeline, format_year
 
 OBLIQUITY_DEG = 23.44
+
+# Python-side state a stage keeps outside the fields and uniforms (a cached readback, say)
+# must travel in checkpoints for a bit-exact resume: register_state(name, get, put), where
+# get(sim) returns a dict of numpy arrays and JSON-able values (or None: nothing to keep) and
+# put(sim, that dict or None) restores it (None: a sim that never had it).
+StateGet = Callable[["Simulation"], "dict[str, Any] | None"]
+StatePut = Callable[["Simulation", "dict[str, Any] | None"], None]
+STATE_HOOKS: dict[str, tuple[StateGet, StatePut]] = {}
+
+
+def register_state(name: str, get: StateGet, put: StatePut) -> None:
+    if "." in name:
+        raise ValueError(f"state name '{name}' must not contain '.'")
+    STATE_HOOKS[name] = (get, put)
 
 
 class Simulation:
@@ -61,6 +76,8 @@ class Simulation:
             name: Field(self.ctx, spec, self.grid.size) for name, spec in FIELDS.items()
         }
         self.runner = PassRunner(self.ctx, self.fields)
+        # Front ends' GPU resources (the views' targets, text textures) released on close().
+        self.on_close: list[Callable[[], None]] = []
         self.values: dict[str, Any] = {}
         self.reset(self.seed)
 
@@ -76,6 +93,9 @@ class Simulation:
         self.land_version = 0  # bumped when the land/ocean layout may have moved
         self._stage_started: set[str] = set()
         self._last_ran: dict[tuple[str, int], int] = {}
+        # Runs of each stage: Step.every counts these, not the global step counter, so a
+        # stage run on its own (run_stage) keeps its own rhythm.
+        self._stage_runs: dict[str, int] = {}
         self.values = {name: u.default for name, u in self.uniform_decls.items()}
         for table in self.preset.params.values():
             self.values.update(table)
@@ -133,6 +153,10 @@ class Simulation:
             raise UniformError(str(exc)) from None
         if name == "sea_level":
             self.land_version += 1
+
+    def stage_runs(self, name: str) -> int:
+        """How many sim steps stage `name` has run (Step.every counts these)."""
+        return self._stage_runs.get(name, 0)
 
     def mark_land_changed(self) -> None:
         """Tell land-dependent passes (the pressure maps) to recompute."""
@@ -218,7 +242,7 @@ class Simulation:
 
     def _due(self, st: Stage, i: int, s: Step) -> bool:
         every = s.every if isinstance(s.every, int) else int(self.values[s.every])
-        if every > 1 and self.step_count % every:
+        if every > 1 and self._stage_runs.get(st.name, 0) % every:
             return False
         if s.when == "land_changed":
             key = (st.name, i)
@@ -235,12 +259,57 @@ class Simulation:
                     self._run(PASSES[s.pass_name])
             if st.moves_land:
                 self.land_version += 1
+        if st.hook is not None:  # after init: the hook sees the stage's first state
+            st.hook(self)
         for i, s in enumerate(st.steps):
             if self._due(st, i, s):
                 for _ in range(s.repeat):
                     self._run(PASSES[s.pass_name])
         if st.moves_land:
             self.land_version += 1
+        self._stage_runs[st.name] = self._stage_runs.get(st.name, 0) + 1
+
+    # ---- state for checkpoints -------------------------------------------------------------
+    def get_state(self) -> dict[str, Any]:
+        """Everything needed to continue bit for bit: the clock, the stage bookkeeping, the
+        uniform values (JSON-able) and every field's current texture (float32 (H, W, 4))."""
+        return {
+            "frame": self.frame,
+            "step_count": self.step_count,
+            "land_version": self.land_version,
+            "stage_started": sorted(self._stage_started),
+            "last_ran": [[st, i, v] for (st, i), v in sorted(self._last_ran.items())],
+            "stage_runs": dict(sorted(self._stage_runs.items())),
+            "values": {k: list(v) if isinstance(v, tuple) else v for k, v in self.values.items()},
+            "fields": {name: f.read() for name, f in self.fields.items()},
+            "extra": {
+                name: got
+                for name, (get, _) in STATE_HOOKS.items()
+                if (got := get(self)) is not None
+            },
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore what get_state() returned (fields missing from `state` are cleared)."""
+        self.frame = int(state["frame"])
+        self.step_count = int(state["step_count"])
+        self.land_version = int(state["land_version"])
+        self._stage_started = set(state["stage_started"])
+        self._last_ran = {(str(st), int(i)): int(v) for st, i, v in state["last_ran"]}
+        self._stage_runs = {str(k): int(v) for k, v in state.get("stage_runs", {}).items()}
+        # JSON keeps int/float/bool apart; vectors come back as lists.
+        self.values = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in state["values"].items()
+        }
+        arrays = state.get("fields", {})
+        for name, f in self.fields.items():
+            if name in arrays:
+                f.write(np.asarray(arrays[name], np.float32))
+            else:
+                f.clear()
+        extra = state.get("extra", {})
+        for name, (_, put) in STATE_HOOKS.items():
+            put(self, extra.get(name))
 
     # ---- convenience -----------------------------------------------------------------------
     def elevation(self) -> np.ndarray:
@@ -248,6 +317,9 @@ class Simulation:
         return self.field("terrain").read()[..., 0]
 
     def close(self) -> None:
+        for release in self.on_close:
+            release()
+        self.on_close.clear()
         self.runner.release()
         for f in self.fields.values():
             f.release()

@@ -37,7 +37,7 @@ def cell_ids(h: int, w: int) -> np.ndarray:
     return a
 
 
-@pytest.mark.parametrize("size", [(64, 32), (128, 64)])
+@pytest.mark.parametrize("size", [(64, 32), (128, 64), (96, 48)])  # 96x48: not 2^n
 @pytest.mark.parametrize(
     "offset",
     [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1), (3, -2), (0, 2)],

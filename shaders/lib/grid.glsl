@@ -46,7 +46,10 @@ ivec2 wrap_cell(ivec2 p) {
         p.y = 2 * h - 1 - p.y;
         p.x += w / 2;
     }
-    p.x = ((p.x % w) + w) % w;
+    // Integer modulo is slow on CPU rasterisers (llvmpipe): only where the cell is outside.
+    // GLSL leaves % undefined for negative operands (llvmpipe treats them as unsigned, which
+    // is wrong unless w is a power of two): keep both operands non-negative.
+    if (p.x < 0 || p.x >= w) p.x = p.x < 0 ? (w - 1) - ((-p.x - 1) % w) : p.x % w;
     return p;
 }
 
@@ -86,3 +89,24 @@ float step_distance(ivec2 p, ivec2 d) {
 
 // Cell area relative to an equatorial cell: cos(lat). Weights for sums on the sphere.
 float cell_area_weight(ivec2 p) { return u_metric_flat ? 1.0 : cos(cell_latlon(p).x); }
+
+// The distances to all eight D8 neighbours at once (as step_distance, but with three cosines
+// instead of sixteen): for passes that loop over every neighbour.
+void step_distances8(ivec2 p, out float d[8]) {
+    if (u_metric_flat) {
+        for (int k = 0; k < 8; k++) d[k] = (k % 2 == 1) ? sqrt(2.0) : 1.0;
+        return;
+    }
+    float row = row_spacing();
+    float c0 = col_spacing(p.y);
+    float cn = 0.5 * (c0 + col_spacing(min(p.y + 1, u_size.y - 1)));
+    float cs = 0.5 * (c0 + col_spacing(max(p.y - 1, 0)));
+    d[0] = row;                  // N
+    d[1] = length(vec2(cn, row)); // NE
+    d[2] = c0;                   // E
+    d[3] = length(vec2(cs, row)); // SE
+    d[4] = row;                  // S
+    d[5] = d[3];                 // SW
+    d[6] = c0;                   // W
+    d[7] = d[1];                 // NW
+}
