@@ -1,1 +1,293 @@
-"""climate stage: passes registered here (placeholder until the stage lands)."""
+"""Climate and water cycle: pressure maps from land and latitude, blurred on the sphere; the
+seasonal sea-level pressure, temperature and Coriolis wind; vapour carried by the wind,
+rain and clouds. Numbers follow "Climate Cookbook"-style fits to Earth (see issue 4).
+
+climate stage     init: climate_init (CO2 where unset), then every step:
+                  pressure -> blur_x_fine -> blur_x -> blur_y_fine -> blur_y
+                                                 only when the land changed (every N steps)
+                  weather                        mslp, temperature, wind (+ ascent scratch)
+water_cycle stage init: vapour_init; every step: vapour (evaporation, advection, rain, clouds)
+
+The sea-ice / land-snow rule shared with the views is SEA_ICE_BELOW_C / LAND_SNOW_BELOW_C
+here and shaders/lib/climate.glsl on the GPU.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..fields import FieldSpec, register_field
+from ..passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+
+# ---- the sea-ice / snow rule (shaders/lib/climate.glsl holds the same numbers) --------------
+SEA_ICE_BELOW_C = -2.0  # sea water (salty) freezes below this surface temperature, degC
+LAND_SNOW_BELOW_C = 0.0  # snow lies on land below this surface temperature, degC
+
+
+def sea_ice(temp_c: np.ndarray, land: np.ndarray) -> np.ndarray:
+    """Boolean mask of frozen sea: ocean cells colder than SEA_ICE_BELOW_C."""
+    return (~np.asarray(land, bool)) & (np.asarray(temp_c) < SEA_ICE_BELOW_C)
+
+
+def land_snow(temp_c: np.ndarray, land: np.ndarray) -> np.ndarray:
+    """Boolean mask of snow-covered land: land cells colder than LAND_SNOW_BELOW_C."""
+    return np.asarray(land, bool) & (np.asarray(temp_c) < LAND_SNOW_BELOW_C)
+
+
+# ---- scratch fields ---------------------------------------------------------------------------
+CLIMATE_RAW = register_field(
+    FieldSpec(
+        "climate_raw",
+        (
+            "annual mean sea-level pressure, unblurred, hPa",
+            "seasonal sea-level pressure term (x season), unblurred, hPa",
+            "surface slope eastward (height above sea), m/m",
+            "surface slope northward (height above sea), m/m",
+        ),
+        "land-dependent climate maps before the blur (pressure pass)",
+        scratch=True,
+    )
+)
+
+
+def _blur_field(name: str, what: str, by: str) -> FieldSpec:
+    return register_field(
+        FieldSpec(
+            name,
+            (
+                f"annual pressure {what}, hPa",
+                f"seasonal pressure {what}, hPa",
+                "surface slope eastward, m/m (copied)",
+                "surface slope northward, m/m (copied)",
+            ),
+            f"blur intermediate ({by} pass)",
+            scratch=True,
+        )
+    )
+
+
+CLIMATE_BLUR_X1 = _blur_field("climate_blur_x1", "after the fine longitude stage", "blur_x_fine")
+CLIMATE_BLUR_X = _blur_field("climate_blur_x", "blurred in longitude", "blur_x")
+CLIMATE_BLUR_Y1 = _blur_field("climate_blur_y1", "after the fine latitude stage", "blur_y_fine")
+CLIMATE_MAPS = register_field(
+    FieldSpec(
+        "climate_maps",
+        (
+            "annual mean sea-level pressure, blurred, hPa",
+            "seasonal sea-level pressure term, blurred, hPa",
+            "surface slope eastward, m/m",
+            "surface slope northward, m/m",
+        ),
+        "land-dependent climate maps the weather pass combines every step",
+        scratch=True,
+    )
+)
+ASCENT = register_field(
+    FieldSpec(
+        "ascent",
+        (
+            "ascent from low-level convergence, m/s",
+            "ascent forced by the wind blowing uphill, m/s",
+            "land, 0/1",
+            "surface height above the sea, m",
+        ),
+        "vertical motion and surface facts the vapour pass needs (weather pass)",
+        scratch=True,
+    )
+)
+
+# ---- uniforms ---------------------------------------------------------------------------------
+BLUR_EXACT = Uniform(
+    "pressure_blur_exact",
+    "bool",
+    False,
+    "",
+    "one-stage blur at every cell (slow; the default two-stage blur agrees to ~1e-3)",
+)
+BLUR_SIGMA = Uniform(
+    "pressure_blur_sigma", "float", 12.0, "deg", "Gaussian sigma of the pressure maps", 1.0, 30.0
+)
+CO2_INITIAL = Uniform("co2_initial", "float", 280.0, "ppm", "CO2 where moisture.w is unset", 0.0)
+CO2_SENSITIVITY = Uniform(
+    "co2_sensitivity", "float", 3.0, "K/doubling", "warming per CO2 doubling vs 280 ppm"
+)
+LAPSE_RATE = Uniform("lapse_rate", "float", 6.5, "K/km", "cooling with height above the sea")
+CORIOLIS_K = Uniform("coriolis_k", "float", 15.0, "", "Coriolis turning: k sin(lat) perp(grad)")
+WIND_SCALE = Uniform(
+    "wind_scale", "float", 0.15, "m/s per hPa/1000km", "wind per unit pressure gradient", 0.0
+)
+CONVERGENCE_DEPTH = Uniform(
+    "convergence_depth", "float", 6000.0, "m", "depth of air rising per unit convergence", 0.0
+)
+
+VAPOUR_STEP = Uniform(
+    "vapour_step_hours", "float", 6.0, "h", "atmospheric time per sim step", 0.01, 240.0
+)
+VAPOUR_DIFFUSIVITY = Uniform(
+    "vapour_diffusivity", "float", 7.0e5, "m^2/s", "eddy mixing of vapour", 0.0
+)
+EVAPORATION_RATE = Uniform(
+    "evaporation_rate", "float", 0.4, "1/day", "ocean evaporation per unit saturation deficit", 0.0
+)
+LAND_RECYCLING = Uniform(
+    "land_recycling", "float", 0.7, "", "land evapotranspiration, fraction of its rain", 0.0, 1.0
+)
+RAIN_TIMESCALE = Uniform(
+    "rain_timescale_days", "float", 6.0, "day", "rain-out time of saturated still air", 0.01
+)
+RAIN_LIFT_HEIGHT = Uniform(
+    "rain_lift_height", "float", 1500.0, "m", "ascent that rains out 63% of the vapour", 1.0
+)
+RAIN_SINK_HEIGHT = Uniform(
+    "rain_sink_height", "float", 150.0, "m", "descent that cuts rain by a factor e", 1.0
+)
+
+# ---- passes -----------------------------------------------------------------------------------
+CLIMATE_INIT = PassDecl(
+    name="climate_init",
+    shader="sim/climate_init.frag",
+    stage="climate",
+    doc="CO2 = co2_initial where it is unset (0); loaded states keep theirs",
+    fields=(FieldUse("moisture", "inout", "w: CO2, ppm, set where 0", channels="w"),),
+    uniforms=(CO2_INITIAL,),
+)
+
+PRESSURE = PassDecl(
+    name="pressure",
+    shader="sim/pressure.frag",
+    stage="climate",
+    doc="unblurred annual and seasonal sea-level pressure from land/ocean and latitude; slope",
+    fields=(
+        FieldUse("terrain", "in", "x: elevation, m (land where > sea level)"),
+        FieldUse("climate_raw", "out", "annual, seasonal pressure (hPa); surface slope (m/m)"),
+    ),
+)
+
+
+def _blur(name: str, src: str, dst: str, doc: str) -> PassDecl:
+    return PassDecl(
+        name=name,
+        shader=f"sim/{name}.frag",
+        stage="climate",
+        doc=doc,
+        fields=(
+            FieldUse(src, "in", "pressure maps (x annual, y seasonal hPa; z, w slope)"),
+            FieldUse(dst, "out", "x, y blurred further; z, w copied"),
+        ),
+        uniforms=(BLUR_SIGMA, BLUR_EXACT),
+    )
+
+
+# Two stages per direction (lib/blur.glsl): a fine Gaussian at every cell, then the rest of
+# the Gaussian at a stride; together the separable Gaussian on the sphere, in ~1/3 the taps.
+BLUR_X_FINE = _blur(
+    "blur_x_fine", "climate_raw", "climate_blur_x1", "longitude blur, fine stage (every column)"
+)
+BLUR_X = _blur(
+    "blur_x",
+    "climate_blur_x1",
+    "climate_blur_x",
+    "longitude blur, strided stage; kernel widening with 1/cos(lat), wrapping at +-180 deg",
+)
+BLUR_Y_FINE = _blur(
+    "blur_y_fine", "climate_blur_x", "climate_blur_y1", "latitude blur, fine stage (every row)"
+)
+BLUR_Y = _blur(
+    "blur_y", "climate_blur_y1", "climate_maps", "latitude blur, strided stage, across the poles"
+)
+
+WEATHER = PassDecl(
+    name="weather",
+    shader="sim/weather.frag",
+    stage="climate",
+    doc="mslp = annual + season * seasonal; temperature; Coriolis-turned wind; ascent",
+    fields=(
+        FieldUse("climate_maps", "in", "blurred pressure maps, surface slope"),
+        FieldUse("terrain", "in", "x: elevation, m"),
+        FieldUse("moisture", "in", "w: CO2, ppm"),
+        FieldUse("air", "out", "mslp hPa, temperature degC, wind u, v m/s"),
+        FieldUse("ascent", "out", "ascent (convergence, orographic) m/s; land; height m"),
+    ),
+    uniforms=(LAPSE_RATE, CO2_SENSITIVITY, CORIOLIS_K, WIND_SCALE, CONVERGENCE_DEPTH),
+)
+
+VAPOUR_INIT = PassDecl(
+    name="vapour_init",
+    shader="sim/vapour_init.frag",
+    stage="water_cycle",
+    doc="vapour = 70% of what the air holds where it is unset (0), to shorten the spin-up",
+    fields=(
+        FieldUse("air", "in", "y: temperature, degC"),
+        FieldUse("moisture", "inout", "x: vapour kg/m^2, set where 0", channels="x"),
+    ),
+)
+
+VAPOUR = PassDecl(
+    name="vapour",
+    shader="sim/vapour.frag",
+    stage="water_cycle",
+    doc="evaporation, semi-Lagrangian advection by the wind, rain-out; precipitation, clouds",
+    fields=(
+        FieldUse("air", "in", "temperature degC, wind m/s"),
+        FieldUse("ascent", "in", "ascent m/s, land 0/1"),
+        FieldUse(
+            "moisture", "inout", "vapour kg/m^2, precipitation mm/yr, cloud 0..1", channels="xyz"
+        ),
+    ),
+    uniforms=(
+        VAPOUR_STEP,
+        VAPOUR_DIFFUSIVITY,
+        EVAPORATION_RATE,
+        LAND_RECYCLING,
+        RAIN_TIMESCALE,
+        RAIN_LIFT_HEIGHT,
+        RAIN_SINK_HEIGHT,
+    ),
+)
+
+register(
+    CLIMATE_INIT, PRESSURE, BLUR_X_FINE, BLUR_X, BLUR_Y_FINE, BLUR_Y, WEATHER, VAPOUR_INIT, VAPOUR
+)
+
+# The blur costs ~15 3x3-passes (llvmpipe, 512x256): while plates move the land every step,
+# a story should redo it at most every N steps (the coasts move a cell in many more), e.g. 16.
+# Default 1: a land change shows at once (see WEATHER_EVERY on how `every` counts).
+MAPS_EVERY = Uniform(
+    "climate_maps_every",
+    "int",
+    1,
+    "steps",
+    "redo the blurred pressure maps at most every N steps while the land moves",
+    1,
+)
+# The weather follows the season, CO2 and the land, all slow next to a step: a story may
+# set 2 (saves ~3 ms a step on llvmpipe at 512x256). `every` counts sim steps (step_count):
+# in sim.step() every stage of a step sees the same count, but separate run_stage() calls
+# each advance it, so alternating two stages by hand would lock one to odd or even counts.
+WEATHER_EVERY = Uniform(
+    "weather_every", "int", 1, "steps", "recompute mslp, temperature and wind every N steps", 1
+)
+
+_MAPS = tuple(Step(n) for n in ("pressure", "blur_x_fine", "blur_x", "blur_y_fine", "blur_y"))
+register_stage(
+    Stage(
+        name="climate",
+        doc="seasonal sea-level pressure, temperature and Coriolis winds",
+        # The maps are made once at the start whatever the step count, so `every` can only
+        # delay an update, never leave the weather without maps.
+        init=(Step("climate_init"), *_MAPS, Step("weather")),
+        steps=(
+            *(Step(s.pass_name, every="climate_maps_every", when="land_changed") for s in _MAPS),
+            Step("weather", every="weather_every"),
+        ),
+        params=(MAPS_EVERY, WEATHER_EVERY),
+    )
+)
+register_stage(
+    Stage(
+        name="water_cycle",
+        doc="evaporation, vapour carried by the wind, rain and clouds",
+        init=(Step("vapour_init"),),
+        steps=(Step("vapour"),),
+    )
+)

@@ -1,0 +1,21 @@
+// Climate rules shared by the climate passes and the views. The Python side is
+// planetsim/stages/climate.py (SEA_ICE_BELOW_C, LAND_SNOW_BELOW_C, vapour capacity in
+// planetsim/reference/climate.py); keep the numbers in step.
+
+const float SEA_ICE_BELOW_C = -2.0;  // salty sea water freezes below this, degC
+const float LAND_SNOW_BELOW_C = 0.0; // snow lies on land below this, degC
+
+bool is_sea_ice(float temp_c, bool land) { return !land && temp_c < SEA_ICE_BELOW_C; }
+bool is_land_snow(float temp_c, bool land) { return land && temp_c < LAND_SNOW_BELOW_C; }
+
+// Soft versions for drawing (1 well below the threshold, 0 above it, linear over `width` K).
+float sea_ice_fraction(float temp_c, bool land, float width) {
+    return land ? 0.0 : clamp((SEA_ICE_BELOW_C - temp_c) / width + 0.5, 0.0, 1.0);
+}
+float land_snow_fraction(float temp_c, bool land, float width) {
+    return land ? clamp((LAND_SNOW_BELOW_C - temp_c) / width + 0.5, 0.0, 1.0) : 0.0;
+}
+
+// Water a saturated air column holds, kg/m^2 (precipitable water): Clausius-Clapeyron's
+// ~7 %/K growth, 8 kg/m^2 at 0 degC (about 50 at 27 degC, as over the tropical ocean).
+float vapour_capacity(float temp_c) { return 8.0 * exp(0.07 * clamp(temp_c, -80.0, 60.0)); }
