@@ -1,0 +1,501 @@
+"""The map and globe views: render passes (PassDecls with stage "render") run through the
+simulation's runner into an RGBA8 target of any size, then the year label and the legend
+(Pillow text) composited over it on the GPU. Views read fields and never change them."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+try:
+    from pyglm import glm
+except ImportError:  # pragma: no cover - PyGLM before 2.8
+    import glm  # type: ignore[no-redef]
+import moderngl
+import numpy as np
+
+from ..errors import PlanetsimError
+from ..passes import FieldUse, PassDecl, Uniform
+from ..shaders import assemble, compile_program
+from ..stages.protoplanet import SURFACE_HEAT
+from . import text
+from .layers import BIOMES, LAYERS, Layer, get_layer, legend_labels, legend_range, life_max
+
+if TYPE_CHECKING:
+    from ..simulation import Simulation
+
+VIEWS = ("globe", "map")
+
+# Overlay bits of shaders/render/common.glsl (O_*).
+OVERLAYS = {"plates": 1, "rivers": 2, "wind": 4, "coast": 8}
+DEFAULT_OVERLAYS = {"map": ("coast",), "globe": ("rivers",)}
+
+_READS = tuple(
+    FieldUse(name, "in", doc)
+    for name, doc in (
+        ("terrain", "elevation, plate ids"),
+        ("water", "flow, receivers, basins"),
+        ("air", "pressure, temperature, wind"),
+        ("moisture", "precipitation, clouds, CO2"),
+        ("life", "plants, herbivores, carnivores"),
+        ("civ", "people, night light"),
+    )
+)
+_OUT = FieldUse("view", "out", "RGBA8 picture (not a field: a target texture)")
+
+COMMON_UNIFORMS = (
+    Uniform("flow_max", "float", 1.0, "cells", "largest flow accumulation: river colour scale"),
+    Uniform("life_max", "vec3", (1.0, 1.0, 1.0), "", "largest of each population: life colours"),
+    Uniform("river_min", "float", 50.0, "cells", "smallest flow drawn as a river", 1.0),
+    Uniform("plants_full", "float", 0.5, "plants", "plants of full vegetation cover", 1e-6),
+    Uniform("relief_exaggeration", "float", 30.0, "", "slope factor of hillshade/relief", 0.0),
+    Uniform("anim_time", "float", 0.0, "s", "animation clock of the wind streaks"),
+)
+
+
+@dataclass(frozen=True)
+class ViewDecl(PassDecl):
+    """A view pass with compile-time constants: #defines after the generated header (the
+    layer id, the overlay bits, whether the surface glows), one program per variant."""
+
+    defines: tuple[tuple[str, int], ...] = ()
+
+    def header(self) -> str:
+        return "\n".join([super().header(), *(f"#define {k} {v}" for k, v in self.defines)])
+
+
+MAP_VIEW = ViewDecl(
+    name="view_map",
+    shader="render/map.frag",
+    stage="render",
+    doc="equirectangular map of one layer with overlays; or the layer's legend bar",
+    fields=(*_READS, _OUT),
+    uniforms=(
+        *COMMON_UNIFORMS,
+        Uniform("map_rect", "vec4", (0.0, 0.0, 1.0, 1.0), "px", "map x, y, w, h in the frame"),
+        Uniform("bar", "bool", False, "", "draw the legend bar instead of the map"),
+        Uniform("bar_lo", "float", 0.0, "layer units", "legend bar's left value"),
+        Uniform("bar_hi", "float", 1.0, "layer units", "legend bar's right value"),
+        Uniform("bar_log", "bool", False, "", "legend bar spaced logarithmically"),
+    ),
+)
+
+GLOBE_VIEW = ViewDecl(
+    name="view_globe",
+    shader="render/globe.frag",
+    stage="render",
+    doc="lit sphere: ocean glint, biomes, ice, clouds, rim, molten glow, night lights",
+    fields=(*_READS, _OUT),
+    uniforms=(
+        *COMMON_UNIFORMS,
+        *(
+            Uniform(
+                f"inv_vp{i}",
+                "vec4",
+                tuple(float(i == j) for j in range(4)),
+                "",
+                f"column {i} of the inverse view-projection matrix",
+            )
+            for i in range(4)
+        ),
+        SURFACE_HEAT,  # the protoplanet's own uniform: the story ramps it
+    ),
+)
+
+RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW)
+_VARIANTS: dict[tuple[str, int, int, bool], ViewDecl] = {}
+
+
+def view_decl(view: str, layer: int, overlay_bits: int, molten: bool = False) -> ViewDecl:
+    """The view's program for one layer id and overlay set (kept, so the runner's compiled
+    program is reused)."""
+    key = (view, layer, overlay_bits, molten)
+    d = _VARIANTS.get(key)
+    if d is None:
+        base = MAP_VIEW if view == "map" else GLOBE_VIEW
+        defines = (("LAYER", layer), ("OVERLAY_BITS", overlay_bits), ("MOLTEN", int(molten)))
+        name = f"{base.name}[{layer},{overlay_bits},{int(molten)}]"
+        d = dataclasses.replace(base, name=name, defines=defines)
+        _VARIANTS[key] = d
+    return d
+
+
+def overlay_bits(view: str, overlays: Iterable[str] | None) -> int:
+    bits = 0
+    for o in DEFAULT_OVERLAYS[view] if overlays is None else overlays:
+        if o not in OVERLAYS:
+            raise PlanetsimError(f"unknown overlay '{o}' (overlays: {', '.join(OVERLAYS)})")
+        bits |= OVERLAYS[o]
+    return bits
+
+
+@dataclass
+class Camera:
+    """Where the globe is seen from: yaw/pitch in degrees (yaw 0 looks at longitude 0 from
+    above it, pitch 20 from 20 deg north), distance in planet radii from the centre, vertical
+    field of view in degrees (ortho: the view spans what that angle spans at the centre)."""
+
+    yaw: float = 0.0
+    pitch: float = 20.0
+    distance: float = 3.2
+    fov: float = 40.0  # the whole planet fits a 16:9 frame at the default distance
+    ortho: bool = False
+
+    def eye(self) -> glm.vec3:
+        y, p = math.radians(self.yaw), math.radians(max(min(self.pitch, 89.9), -89.9))
+        d = max(self.distance, 1.01)
+        return glm.vec3(
+            d * math.cos(p) * math.cos(y), d * math.cos(p) * math.sin(y), d * math.sin(p)
+        )
+
+    def matrices(self, aspect: float) -> tuple[glm.mat4, glm.mat4]:
+        """(view, projection) as pyglm matrices; the planet is the unit sphere, z north."""
+        eye = self.eye()
+        d = float(glm.length(eye))
+        view = glm.lookAt(eye, glm.vec3(0.0), glm.vec3(0.0, 0.0, 1.0))
+        near, far = max(d - 1.5, 1e-3), d + 1.5
+        if self.ortho:
+            hh = d * math.tan(math.radians(self.fov) / 2)
+            proj = glm.ortho(-hh * aspect, hh * aspect, -hh, hh, d - 1.5, far)
+        else:
+            proj = glm.perspective(math.radians(self.fov), aspect, near, far)
+        return view, proj
+
+    def inverse_view_projection(self, aspect: float) -> list[tuple[float, ...]]:
+        view, proj = self.matrices(aspect)
+        inv = glm.inverse(proj * view)
+        return [tuple(float(x) for x in inv[i]) for i in range(4)]
+
+
+def sun_longitude(sim: Simulation) -> float:
+    """Longitude (deg) of the subsolar point now: aim a camera's yaw at it to see the day side."""
+    s = sim.values.get("sun_dir", (1.0, 0.0, 0.0))
+    return math.degrees(math.atan2(s[1], s[0]))
+
+
+class Views:
+    """A simulation's view resources: target textures by size, text textures, the compositing
+    program and the field arrays its legends were computed from (one readback per field
+    version). One per Simulation (views_of), released when the simulation closes."""
+
+    def __init__(self, sim: Simulation):
+        self.sim = sim
+        self.ctx = sim.ctx
+        self.targets: dict[tuple[int, int], tuple[moderngl.Texture, moderngl.Framebuffer]] = {}
+        self._arrays: dict[str, tuple[int, np.ndarray]] = {}
+        self._images: dict[str, tuple[Any, moderngl.Texture]] = {}
+        self._bars: dict[tuple[Any, ...], np.ndarray] = {}
+        # Linear filtering for the views' reads (fields themselves are NEAREST for the passes):
+        # bound over the field textures' units while a view draws, then cleared.
+        self._linear = self.ctx.sampler(
+            filter=(moderngl.LINEAR, moderngl.LINEAR), repeat_x=True, repeat_y=False
+        )
+        self._blit: moderngl.Program | None = None
+        self._blit_vao: moderngl.VertexArray | None = None
+
+    # ---- data for legends and colour scales ---------------------------------------------------
+    def field_array(self, name: str) -> np.ndarray:
+        f = self.sim.field(name)
+        got = self._arrays.get(name)
+        if got is None or got[0] != f.version:
+            got = (f.version, f.read())
+            self._arrays[name] = got
+        return got[1]
+
+    def uniforms(
+        self,
+        view: str,
+        lay: Layer,
+        size: tuple[int, int],
+        camera: Camera | None,
+        overlays: Iterable[str] | None,
+        time: float | None,
+    ) -> dict[str, Any]:
+        sim = self.sim
+        w, h = size
+        bits = overlay_bits(view, overlays)
+        gw, gh = sim.grid.size
+        vals = dict(sim.values)
+        vals.update(
+            river_min=max(4.0, 5e-4 * gw * gh),
+            # Full green cover at half the life stage's plant capacity (where it is declared).
+            plants_full=0.5 * float(sim.values.get("life_capacity", 1.0)),
+            anim_time=float(sim.frame / 30.0 if time is None else time),
+            bar=False,
+        )
+        if lay.name == "rivers":  # the layer's colours span the flows there are (a readback)
+            vals["flow_max"] = max(float(self.field_array("water")[..., 0].max()), 1.0)
+        elif bits & OVERLAYS["rivers"]:  # overlay widths: a fixed scale, no readback per frame
+            vals["flow_max"] = 0.02 * gw * gh
+        if lay.name == "life":
+            vals["life_max"] = life_max(sim)
+        if view == "map":
+            mw = min(w, 2 * h)
+            mh = mw // 2
+            vals["map_rect"] = ((w - mw) / 2.0, (h - mh) / 2.0, float(mw), float(mh))
+        else:
+            cam = camera or Camera()
+            for i, col in enumerate(cam.inverse_view_projection(w / h)):
+                vals[f"inv_vp{i}"] = col
+        return vals
+
+    # ---- drawing ------------------------------------------------------------------------------
+    def target(self, size: tuple[int, int]) -> tuple[moderngl.Texture, moderngl.Framebuffer]:
+        got = self.targets.get(size)
+        if got is None:
+            if len(self.targets) >= 3:  # a window being resized: keep only a few sizes
+                old = next(iter(self.targets))
+                self._release_target(*self.targets.pop(old))
+            tex = self.ctx.texture(size, 4, dtype="f1")
+            got = (tex, self.ctx.framebuffer(color_attachments=[tex]))
+            self.targets[size] = got
+        return got
+
+    def _release_target(self, tex: moderngl.Texture, fbo: moderngl.Framebuffer) -> None:
+        self.sim.runner.forget(tex)
+        fbo.release()
+        tex.release()
+
+    def draw(
+        self,
+        tex: moderngl.Texture,
+        fbo: moderngl.Framebuffer,
+        view: str,
+        layer: str,
+        camera: Camera | None,
+        label: bool,
+        overlays: Iterable[str] | None,
+        time: float | None,
+        legend: bool | None = None,
+    ) -> None:
+        if view not in VIEWS:
+            raise PlanetsimError(f"unknown view '{view}' (views: {', '.join(VIEWS)})")
+        lay = get_layer(layer)
+        size = tex.size
+        vals = self.uniforms(view, lay, size, camera, overlays, time)
+        molten = view == "globe" and float(vals.get("surface_heat", 0.0)) > 0.01
+        self.run(view_decl(view, lay.index, overlay_bits(view, overlays), molten), vals, tex)
+        px = text.font_px(size[1])
+        margin = max(px // 2, 4)
+        if label:
+            lab = text.label_image(self.sim.year_label, self.sim.epoch.name, px)
+            self._composite(fbo, "label", lab, (margin, margin))
+        if label if legend is None else legend:
+            natural = view == "globe" and lay.name in ("elevation", "biome")
+            leg = self.legend(LAYERS["biome"] if natural else lay, px)
+            self._composite(fbo, "legend", leg, (margin, size[1] - leg.shape[0] - margin))
+
+    def run(self, decl: PassDecl, vals: dict[str, Any], tex: moderngl.Texture) -> None:
+        units = range(len(decl.reads))
+        for u in units:
+            self._linear.use(location=u)
+        try:
+            self.sim.runner.run(decl, vals, targets=[tex])
+        finally:
+            for u in units:
+                self._linear.clear(location=u)
+
+    def legend(self, lay: Layer, px: int) -> np.ndarray:
+        lines = legend_labels(self.sim, lay.name)
+        if lay.name == "biome":
+            bar = self.bar(lay, 0.0, 1.0, len(BIOMES))
+            sw = [(n, tuple(int(c) for c in bar[i])) for i, n in enumerate(BIOMES)]
+            return text.legend_image(lines, px, swatches=sw)
+        if lay.kind == "rgb":
+            sw = [
+                ("plants", (40, 220, 40)),
+                ("herbivores", (230, 40, 40)),
+                ("carnivores", (50, 80, 240)),
+            ]
+            return text.legend_image(lines[:1], px, swatches=sw)
+        if lay.kind == "categorical":
+            return text.legend_image(lines, px)
+        lo, hi = legend_range(self.sim, lay.name)
+        return text.legend_image(lines, px, bar=self.bar(lay, lo, hi, 128), bar_width=10 * px)
+
+    def bar(self, lay: Layer, lo: float, hi: float, n: int) -> np.ndarray:
+        """The layer's colours from lo to hi, (n, 3) uint8, drawn by the map view itself so
+        the legend can never disagree with the picture."""
+        key = (lay.name, lo, hi, n, self.sim.values.get("sea_level"))
+        got = self._bars.get(key)
+        if got is None:
+            vals = self.uniforms("map", lay, (n, 1), None, (), 0.0)
+            if lay.log:  # log spacing cannot start at or below zero
+                lo = max(lo, hi * 1e-4, 1e-3)
+            vals.update(
+                bar=True,
+                bar_lo=lo,
+                bar_hi=max(hi, lo),
+                bar_log=lay.log,
+                map_rect=(0.0, 0.0, float(n), 1.0),
+            )
+            tex, _ = self.target((n, 1))
+            self.run(view_decl("map", lay.index, 0), vals, tex)
+            got = np.frombuffer(tex.read(), np.uint8).reshape(n, 4)[:, :3].copy()
+            if len(self._bars) > 64:
+                self._bars.clear()
+            self._bars[key] = got
+        return got
+
+    def _composite(
+        self, fbo: moderngl.Framebuffer, slot: str, img: np.ndarray, at: tuple[int, int]
+    ) -> None:
+        """Blend an RGBA picture (top row first) over the frame, its top-left corner at `at`
+        (pixels from the frame's top-left)."""
+        ctx = self.ctx
+        h, w = img.shape[:2]
+        got = self._images.get(slot)
+        key = (img.shape, hash(img.tobytes()))
+        if got is None or got[0] != key:
+            if got is not None:
+                got[1].release()
+            tex = ctx.texture((w, h), 4, np.ascontiguousarray(img).tobytes())
+            tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+            got = (key, tex)
+            self._images[slot] = got
+        if self._blit is None:
+            # The window's blit (shaders/ui/blit.frag) draws a texture into the viewport.
+            self._blit = compile_program(ctx, assemble("ui/blit.frag"), "ui/blit")
+            self._blit["u_image"].value = 0
+            self._blit_vao = ctx.vertex_array(self._blit, [])
+        fh = fbo.size[1]
+        fbo.use()
+        fbo.viewport = (at[0], fh - at[1] - h, w, h)
+        got[1].use(location=0)
+        self._blit["u_flip"].value = True
+        ctx.enable(moderngl.BLEND)
+        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
+        assert self._blit_vao is not None
+        self._blit_vao.render(moderngl.TRIANGLES, vertices=3)
+        ctx.disable(moderngl.BLEND)
+        fbo.viewport = (0, 0, *fbo.size)
+
+    def release(self) -> None:
+        for tex, fbo in self.targets.values():
+            self._release_target(tex, fbo)
+        self.targets.clear()
+        for _, tex in self._images.values():
+            tex.release()
+        self._images.clear()
+        if self._blit_vao is not None:
+            self._blit_vao.release()
+        if self._blit is not None:
+            self._blit.release()
+        self._blit = self._blit_vao = None
+        self._linear.release()
+        self._arrays.clear()
+        _VIEWS.pop(self.sim, None)
+
+
+_VIEWS: weakref.WeakKeyDictionary[Simulation, Views] = weakref.WeakKeyDictionary()
+
+
+def views_of(sim: Simulation) -> Views:
+    v = _VIEWS.get(sim)
+    if v is None:
+        v = Views(sim)
+        _VIEWS[sim] = v
+        sim.on_close.append(v.release)
+    return v
+
+
+def _check_size(size: tuple[int, int]) -> tuple[int, int]:
+    try:
+        w, h = (int(s) for s in size)
+    except (TypeError, ValueError):
+        raise PlanetsimError(f"picture size must be (width, height), got {size!r}") from None
+    if not (1 <= w <= 16384 and 1 <= h <= 16384):
+        raise PlanetsimError(f"picture size must be 1..16384 pixels each way, got {w}x{h}")
+    return (w, h)
+
+
+def render_texture(
+    sim: Simulation,
+    view: str = "globe",
+    layer: str = "elevation",
+    size: tuple[int, int] = (640, 360),
+    camera: Camera | None = None,
+    label: bool = True,
+    *,
+    overlays: Iterable[str] | None = None,
+    time: float | None = None,
+    legend: bool | None = None,
+) -> moderngl.Texture:
+    """Draw a view into an RGBA8 texture owned by the simulation's views (valid until the next
+    draw at the same size); no readback."""
+    tex, fbo = views_of(sim).target(_check_size(size))
+    views_of(sim).draw(tex, fbo, view, layer, camera, label, overlays, time, legend)
+    return tex
+
+
+def render_into(
+    sim: Simulation,
+    fbo: moderngl.Framebuffer,
+    *,
+    view: str = "globe",
+    layer: str = "elevation",
+    camera: Camera | None = None,
+    label: bool = False,
+    overlays: Iterable[str] | None = None,
+    time: float | None = None,
+    legend: bool | None = None,
+) -> None:
+    """Draw a view into the caller's framebuffer (its first colour attachment, any size)."""
+    tex = fbo.color_attachments[0]
+    v = views_of(sim)
+    try:
+        v.draw(tex, fbo, view, layer, camera, label, overlays, time, legend)
+    finally:
+        sim.runner.forget(tex)  # the caller owns the texture and may release it
+
+
+def render_frame(
+    sim: Simulation,
+    view: str = "globe",
+    layer: str = "elevation",
+    size: tuple[int, int] = (640, 360),
+    camera: Camera | None = None,
+    label: bool = True,
+    *,
+    overlays: Iterable[str] | None = None,
+    time: float | None = None,
+    legend: bool | None = None,
+) -> np.ndarray:
+    """One picture of the planet as uint8 (height, width, 3), top row first.
+
+    view: "globe" or "map". layer: a name of LAYERS; on the globe "elevation" and "biome" show
+    the natural planet, other layers are draped on the lit sphere. label: the year, epoch and
+    legend. overlays: names of OVERLAYS (default: coastlines on maps, rivers on the globe).
+    time: seconds on the wind streaks' clock (default: the story frame / 30). legend: draw
+    the legend (default: as label)."""
+    tex = render_texture(
+        sim, view, layer, size, camera, label, overlays=overlays, time=time, legend=legend
+    )
+    w, h = tex.size
+    data = np.frombuffer(tex.read(), np.uint8).reshape(h, w, 4)
+    return np.ascontiguousarray(data[::-1, :, :3])
+
+
+def render_map(
+    sim: Simulation,
+    size: tuple[int, int] | None = None,
+    layer: str = "elevation",
+    label: bool = False,
+) -> np.ndarray:
+    """The map of a layer as uint8 (height, width, 3), north up; default size: the grid's."""
+    return render_frame(sim, "map", layer, size or sim.grid.size, None, label)
+
+
+__all__ = [
+    "LAYERS",
+    "Camera",
+    "render_frame",
+    "render_into",
+    "render_map",
+    "render_texture",
+    "sun_longitude",
+]

@@ -1,0 +1,122 @@
+// globe view: the planet as a lit sphere seen from a camera (ray cast per pixel through the
+// inverse view-projection u_inv_vp0..3, columns, from pyglm). Ocean by depth with sun glint
+// (Blinn-Phong + Schlick Fresnel), land by biome, snow and sea ice, clouds, an atmosphere rim,
+// a molten glow early on (u_surface_heat), the day/night terminator from u_sun_dir with city
+// lights (civ.w) on the night side. Other layers are draped on the lit sphere. The molten
+// glow's noise is compiled in only while the surface is hot (#define MOLTEN 1).
+// Reads: terrain, water, air, moisture, life, civ (never written). Writes: the view (RGBA8).
+#include "render/common.glsl"
+#include "lib/noise.glsl"
+
+in vec2 v_uv;
+
+// Blackbody-like glow of molten rock, t 0..1 (dull red .. yellow-white).
+vec3 lava(float t) {
+    return ramp5(t, vec3(0.0), vec3(0.45, 0.03, 0.0), vec3(0.95, 0.25, 0.02),
+                 vec3(1.0, 0.65, 0.15), vec3(1.0, 0.95, 0.70));
+}
+
+void main() {
+    vec2 ndc = v_uv * 2.0 - 1.0;
+    mat4 inv = mat4(u_inv_vp0, u_inv_vp1, u_inv_vp2, u_inv_vp3);
+    vec4 a = inv * vec4(ndc, -1.0, 1.0);
+    vec4 b = inv * vec4(ndc, 1.0, 1.0);
+    vec3 ro = a.xyz / a.w;
+    vec3 rd = normalize(b.xyz / b.w - ro);
+    vec3 sun = normalize(u_sun_dir);
+
+    // Ray and unit sphere: |ro + t rd| = 1. Off the disc, the point of closest approach.
+    float bq = dot(ro, rd);
+    float c = dot(ro, ro) - 1.0;
+    float disc = bq * bq - c;
+    bool hit = disc > 0.0 && -bq - sqrt(max(disc, 0.0)) > 0.0;
+    float t = hit ? -bq - sqrt(disc) : -bq;
+    vec3 p = ro + t * rd;
+    vec3 n = normalize(p);
+    vec2 ll = unit_to_latlon(n);
+    vec2 px = latlon_to_pixel(ll);
+    vec2 fw = grid_fwidth(px); // outside the branch: derivatives need every pixel of a quad
+    vec3 v = -rd;
+
+    if (!hit) {
+        // Space, a few fixed stars, and the atmosphere's halo around the limb.
+        vec4 r = rand4_static(ivec3(ivec2(gl_FragCoord.xy), 0), 41);
+        vec3 col = vec3(0.005, 0.006, 0.012) + vec3(step(0.9985, r.x) * r.y * 0.8);
+        float alt = length(p) - 1.0;
+        float lit = smoothstep(-0.3, 0.4, dot(normalize(p), sun));
+        float halo = exp(-alt / 0.025) * (0.15 + 0.85 * lit);
+        col += halo * vec3(0.30, 0.55, 1.0) * 0.9;
+        o_view = vec4(col, 1.0);
+        return;
+    }
+
+    float lat = ll.x;
+    vec4 ter = view_sample(t_terrain, px);
+    float h = ter.x - u_sea_level;
+    float heat = clamp(u_surface_heat, 0.0, 1.0);
+
+    // Geometric and relief normals (exaggerated elevation gradient in the local east/north).
+    vec3 east = normalize(vec3(-n.y, n.x, 0.0) + vec3(1e-6, 0.0, 0.0));
+    vec3 north = cross(n, east);
+    vec2 g = elevation_gradient(px);
+    float on_land = float(h >= 0.0 || heat > 0.3);
+    vec3 nb = normalize(n - on_land * 0.5 * u_relief_exaggeration * (g.x * east + g.y * north));
+
+    float mu = dot(n, sun);
+    float day = smoothstep(-0.10, 0.12, mu); // soft terminator (twilight)
+    float diffuse = max(dot(nb, sun), 0.0) * smoothstep(-0.1, 0.05, mu);
+
+    vec3 albedo;
+    float water = 0.0;
+    bool natural = VIEW_LAYER == L_ELEVATION || VIEW_LAYER == L_BIOME;
+    if (natural) {
+        Surface s = natural_surface(px, lat);
+        albedo = s.albedo;
+        water = s.water * smoothstep(0.5, 0.3, heat); // no liquid sea on a molten planet
+        // A dark basalt crust while the surface is still hot.
+        if (heat > 0.0) albedo = mix(albedo, vec3(0.16, 0.13, 0.12), smoothstep(0.3, 0.6, heat));
+    } else {
+        albedo = layer_colour(VIEW_LAYER, px, fw);
+    }
+
+    vec3 col = albedo * (0.035 + 0.965 * diffuse);
+    col += albedo * vec3(0.010, 0.012, 0.020) * (1.0 - day); // earthshine/starlight
+
+    if (water > 0.0) {
+        // Sun glint and a Fresnel sky reflection on the flat sea surface.
+        vec3 hv = normalize(sun + v);
+        float fres = 0.02 + 0.98 * pow(1.0 - max(dot(n, v), 0.0), 5.0);
+        float nh = max(dot(n, hv), 0.0);
+        float glint = pow(nh, 1500.0) * 1.2 + pow(nh, 60.0) * 0.12;
+        col += water * day * (glint * vec3(1.0, 0.95, 0.85) + fres * vec3(0.25, 0.40, 0.60));
+    }
+
+    if (natural) {
+        // Clouds: lit by the sun on the sphere's normal, dark at night.
+        float cloud = clamp(view_sample(t_moisture, px).z, 0.0, 1.0) * 0.85;
+        vec3 cl = vec3(0.96) * (0.04 + 0.96 * max(mu, 0.0));
+        col = mix(col, cl, cloud);
+        // City lights on the night side, dimmed a little under clouds.
+        float lights = sqrt(clamp(view_sample(t_civ, px).w, 0.0, 1.0)); // faint towns show
+        col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.72, 0.35) * 1.3;
+        // Molten glow: as the surface cools (heat 1 -> 0) the glowing share shrinks to the
+        // brightest cracks of a crust pattern and the lowest ground (crater floors) last.
+#if MOLTEN
+        {
+            float crack = 0.5 + 0.5 * fbm(n * 6.0, 3, 0.5, 51);
+            float low = smoothstep(2000.0, -2000.0, ter.x - u_sea_level);
+            float k = 0.6 * crack + 0.4 * low;
+            float glow = heat * (0.3 + 0.7 * k) * smoothstep(1.0 - heat, 1.25 - heat, k);
+            col += lava(glow) * (0.5 + 0.5 * heat);
+        }
+#endif
+    }
+
+    // Overlays (rivers, plate boundaries, wind streaks), then the atmosphere's rim.
+    col = overlay(col, VIEW_LAYER, px, fw);
+    float rim = pow(1.0 - max(dot(n, v), 0.0), 3.0);
+    float twilight = smoothstep(-0.25, 0.3, mu);
+    col += rim * twilight * vec3(0.30, 0.55, 1.0) * 0.35;
+    col = mix(col, col + vec3(0.02, 0.04, 0.09) * day, 0.5); // a little sky haze on the day side
+    o_view = vec4(col, 1.0);
+}

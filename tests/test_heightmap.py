@@ -1,0 +1,142 @@
+"""A custom start: images the tests make become the planet's terrain, coastlines where the
+image says; unreadable files give one-line PresetErrors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from planetsim.errors import PresetError
+from planetsim.heightmap import apply_heightmap
+
+
+def _continent(h: int, w: int) -> np.ndarray:
+    """(h, w) bool, top row north: a round continent in the north-west and a strip in the
+    south-east."""
+    y, x = np.mgrid[0:h, 0:w]
+    disc = (x - 0.25 * w) ** 2 + ((y - 0.3 * h) * 2) ** 2 < (0.15 * w) ** 2
+    strip = (x > 0.6 * w) & (x < 0.8 * w) & (y > 0.65 * h) & (y < 0.85 * h)
+    return disc | strip
+
+
+def _on_grid(img_land: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Nearest-neighbour reference of an image mask on the grid, row 0 south."""
+    h, w = img_land.shape
+    gh, gw = shape
+    rows = ((np.arange(gh) + 0.5) / gh * h).astype(int)
+    cols = ((np.arange(gw) + 0.5) / gw * w).astype(int)
+    return img_land[rows][:, cols][::-1]
+
+
+def test_16bit_heightmap_becomes_terrain(make_sim, tmp_path):
+    h, w = 150, 300  # not the grid's size
+    land = _continent(h, w)
+    y = np.linspace(0, 1, h)[:, None]
+    grey = np.where(land, 0.55 + 0.4 * y, 0.1 + 0.3 * y)  # sea below 0.5, land above
+    path = tmp_path / "world16.png"
+    Image.fromarray((grey * 65535).astype(np.uint16)).save(path)
+    assert Image.open(path).mode.startswith("I")
+    sim = make_sim()
+    z = apply_heightmap(sim, path, sea_level=0.0, elevation_range=(-5000.0, 5000.0))
+    terrain = sim.field("terrain").read()
+    np.testing.assert_array_equal(terrain[..., 0], z)
+    ref = _on_grid(land, sim.grid.shape)
+    agree = ((terrain[..., 0] > 0) == ref).mean()
+    assert agree > 0.95
+    # Where the continent is: north-west (row 0 is south).
+    gh, gw = sim.grid.shape
+    nw = terrain[gh // 2 :, : gw // 2, 0] > 0
+    assert nw.mean() > 0.1
+    assert (terrain[gh // 2 :, gw // 2 :, 0] > 0).mean() == 0  # nothing in the north-east
+    assert -5000.0 <= z.min() and z.max() <= 5000.0
+    assert (terrain[..., 1] == -1).all()  # no plates yet
+
+
+def test_8bit_land_mask_puts_coasts_where_the_image_says(make_sim, tmp_path):
+    land = _continent(40, 80)
+    path = tmp_path / "mask.png"
+    Image.fromarray(np.where(land, 255, 0).astype(np.uint8)).save(path)
+    sim = make_sim(size=(128, 64))
+    z = apply_heightmap(sim, path, sea_level=250.0)
+    assert sim.uniform("sea_level") == 250.0
+    ref = _on_grid(land, sim.grid.shape)
+    got = z > 250.0
+    assert (got == ref).mean() > 0.95
+    # Coast cells (land next to sea) lie on the image's coastline: every land cell's
+    # land/sea status agrees with the reference wherever the reference is not at a coast.
+    interior = (
+        ref & np.roll(ref, 1, 0) & np.roll(ref, -1, 0) & np.roll(ref, 1, 1) & np.roll(ref, -1, 1)
+    )
+    assert got[interior].all()
+    open_sea = ~(ref | np.roll(ref, 1, 0) | np.roll(ref, -1, 0) | np.roll(ref, 1, 1))
+    assert not got[open_sea & ~np.roll(ref, -1, 1)].any()
+
+
+def test_npy_heightmap_spans_the_elevation_range(make_sim, tmp_path):
+    a = np.linspace(-1.0, 3.0, 50 * 100).reshape(50, 100)  # any numbers: their own range
+    path = tmp_path / "dem.npy"
+    np.save(path, a)
+    sim = make_sim()
+    z = apply_heightmap(sim, path, elevation_range=(-2000.0, 6000.0))
+    assert z.min() == pytest.approx(-2000.0, abs=200)
+    assert z.max() == pytest.approx(6000.0, abs=200)
+    assert z[0].mean() > z[-1].mean()  # the array's top row (its highest values) is north
+
+
+def test_custom_start_renders_with_its_coasts(make_sim, tmp_path):
+    from planetsim.render import render_frame
+
+    land = _continent(32, 64)
+    path = tmp_path / "mask.png"
+    Image.fromarray(np.where(land, 255, 0).astype(np.uint8)).save(path)
+    sim = make_sim()
+    apply_heightmap(sim, path)
+    img = render_frame(sim, "map", "biome", (128, 64), label=False).astype(float) + 1
+    blue = img[..., 2] / img.sum(-1)
+    big = np.repeat(np.repeat(land, 2, 0), 2, 1)
+    assert blue[~big].mean() > blue[big].mean() + 0.1
+
+
+@pytest.mark.parametrize(
+    "name, content, match",
+    [
+        ("missing.png", None, "heightmap not found"),
+        ("broken.png", b"\x89PNG\r\n\x1a\n not really", "cannot read heightmap"),
+        ("text.npy", b"hello", "not a numpy .npy file"),
+    ],
+)
+def test_unreadable_files_are_one_line_errors(make_sim, tmp_path, name, content, match):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    sim = make_sim()
+    with pytest.raises(PresetError, match=match) as err:
+        apply_heightmap(sim, path)
+    assert "\n" not in str(err.value)
+
+
+def test_bad_shapes_and_ranges_are_errors(make_sim, tmp_path):
+    sim = make_sim()
+    path = tmp_path / "cube.npy"
+    np.save(path, np.zeros((4, 4, 4)))
+    with pytest.raises(PresetError, match="expected a 2-D array"):
+        apply_heightmap(sim, path)
+    good = tmp_path / "ok.npy"
+    np.save(good, np.random.default_rng(0).random((8, 16)))
+    with pytest.raises(PresetError, match="elevation_range"):
+        apply_heightmap(sim, good, elevation_range=(100.0, -100.0))
+    np.save(path, np.full((8, 16), np.nan))
+    with pytest.raises(PresetError, match="NaN"):
+        apply_heightmap(sim, path)
+
+
+def test_land_fraction_sets_the_sea_level(make_sim, tmp_path):
+    path = tmp_path / "ramp.npy"
+    np.save(path, np.tile(np.linspace(0.0, 1.0, 64), (32, 1)))  # west low, east high
+    sim = make_sim()
+    z = apply_heightmap(sim, path, land_fraction=0.3)
+    land = z > sim.uniform("sea_level")
+    share = float((sim.grid.area_weight * land).sum())
+    assert share == pytest.approx(0.3, abs=0.03)
+    assert land[:, -1].all() and not land[:, 0].any()

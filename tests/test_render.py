@@ -1,0 +1,241 @@
+"""Views checked on content: fields written from numpy, pictures read back and compared with
+the fields' own pattern and with physical expectations (night darker than day, sea bluer
+than land), never with numbers taken from an earlier render."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from planetsim.errors import PlanetsimError
+from planetsim.render import (
+    GLOBE_VIEW,
+    LAYERS,
+    MAP_VIEW,
+    OVERLAYS,
+    RENDER_PASSES,
+    Camera,
+    format_value,
+    legend_labels,
+    legend_range,
+    render_frame,
+    render_into,
+)
+from planetsim.render.views import view_decl, views_of
+from planetsim.shaders import assemble, resolve_path
+
+
+def _lum(img: np.ndarray) -> np.ndarray:
+    return img.astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def _write(sim, name: str, **channels: np.ndarray | float) -> None:
+    a = sim.field(name).read()
+    for c, v in channels.items():
+        a[..., "xyzw".index(c)] = v
+    sim.field(name).write(a.astype(np.float32))
+
+
+def _globe_lonlat(n: int, camera: Camera) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For an n x n ortho picture of the camera at yaw 0, pitch 0: lon, lat (deg) of each
+    pixel's point on the sphere (seen from +x; right is east, up is north) and the disc mask."""
+    hh = camera.distance * math.tan(math.radians(camera.fov) / 2)
+    c = (np.arange(n) + 0.5) / n * 2 - 1
+    east = c[None, :] * hh * np.ones((n, 1))
+    up = -c[:, None] * hh * np.ones((1, n))
+    r2 = east**2 + up**2
+    disc = r2 < 0.97
+    x = np.sqrt(np.clip(1 - r2, 0, 1))
+    return np.degrees(np.arctan2(east, x)), np.degrees(np.arcsin(np.clip(up, -1, 1))), disc
+
+
+def test_render_shaders_declare_nothing_of_their_own():
+    """The views follow the pass contract's text rules: a header saying what they read,
+    no uniform of their own (all generated), only the view target written."""
+    for decl in RENDER_PASSES:
+        body = resolve_path(decl.shader).read_text()
+        assert re.search(r"^//.*Reads", body, re.M)
+        full = assemble(decl.shader).text
+        assert not re.search(r"^\s*uniform\s", full, re.M), f"{decl.name} declares a uniform"
+        assert set(re.findall(r"\bo_(\w+)\s*=", full)) == {"view"}
+
+
+def test_layer_ids_match_the_shaders():
+    src = resolve_path("render/common.glsl").read_text()
+    ids = {m[0].lower(): int(m[1]) for m in re.findall(r"const int L_(\w+) = (\d+);", src)}
+    assert ids == {name: layer.index for name, layer in LAYERS.items()}
+
+
+@pytest.mark.parametrize("view", ["map", "globe"])
+def test_every_layer_renders_on_empty_fields_at_any_size(make_sim, view):
+    """Every layer with every overlay, before any stage ran; the programs together use every
+    declared input and uniform (the pass contract, over the layer variants)."""
+    sim = make_sim()
+    before = {n: f.read() for n, f in sim.fields.items()}
+    active: set[str] = set()
+    for name, layer in LAYERS.items():
+        img = render_frame(sim, view, name, (97, 45), Camera(), label=True, overlays=OVERLAYS)
+        assert img.shape == (45, 97, 3) and img.dtype == np.uint8
+        assert img.max() > 0, f"{view}/{name} is black"
+        active |= set(sim.runner.compile(view_decl(view, layer.index, 15)).program)
+    for n, f in sim.fields.items():  # views read fields, never write them
+        np.testing.assert_array_equal(f.read(), before[n])
+    decl = MAP_VIEW if view == "map" else GLOBE_VIEW
+    for f in decl.fields:
+        assert not f.reads or f"t_{f.field}" in active, f"{view}: input {f.field} unused"
+    for u in decl.uniforms:
+        assert u.glsl in active, f"{view}: uniform {u.name} unused"
+
+
+def test_unknown_names_are_one_line_errors(make_sim):
+    sim = make_sim()
+    with pytest.raises(PlanetsimError, match="unknown layer 'lava'"):
+        render_frame(sim, "map", "lava")
+    with pytest.raises(PlanetsimError, match="unknown view 'cube'"):
+        render_frame(sim, "cube")
+    with pytest.raises(PlanetsimError, match="unknown overlay"):
+        render_frame(sim, "map", overlays=("grid",))
+
+
+def test_map_shows_the_field_pattern(make_sim):
+    """Temperature written from numpy; the map (4x the grid, any size) decoded back to values
+    through its own legend colours follows the written pattern."""
+    sim = make_sim()
+    g = sim.grid
+    lat, lon = np.radians(g.lat2d), np.radians(g.lon2d)
+    temp = 25 * np.cos(lat) * np.cos(2 * lon) + 10 * np.sin(lat) - 2
+    _write(sim, "air", x=1013.0, y=temp)
+    img = render_frame(sim, "map", "temperature", (256, 128), label=False, overlays=())
+    lo, hi = legend_range(sim, "temperature")
+    bar = views_of(sim).bar(LAYERS["temperature"], lo, hi, 256).astype(np.float64)
+    d = ((img.reshape(-1, 1, 3).astype(np.float64) - bar[None]) ** 2).sum(-1)
+    decoded = (lo + (hi - lo) * d.argmin(1) / 255.0).reshape(128, 256)
+    expect = np.repeat(np.repeat(temp[::-1], 4, axis=0), 4, axis=1)  # image rows: north first
+    r = np.corrcoef(decoded.ravel(), expect.ravel())[0, 1]
+    assert r > 0.97
+    assert np.median(np.abs(decoded - expect)) < 0.05 * (hi - lo)
+
+
+def test_legend_values_match_the_field_range(make_sim):
+    sim = make_sim()
+    rng = np.random.default_rng(3)
+    p = rng.uniform(300.0, 2400.0, sim.grid.shape)
+    p[5, 7], p[20, 40] = 12.5, 3987.0
+    _write(sim, "moisture", y=p)
+    assert legend_range(sim, "precipitation") == (12.5, 3987.0)
+    assert legend_labels(sim, "precipitation")[1:] == [format_value(12.5), format_value(3987.0)]
+    # The bar's ends have the colours the map gives the driest and the wettest cell (a map at
+    # the grid's size samples cell centres exactly).
+    img = render_frame(sim, "map", "precipitation", sim.grid.size, label=False, overlays=())
+    bar = views_of(sim).bar(LAYERS["precipitation"], 12.5, 3987.0, 2).astype(int)
+    h = sim.grid.height
+    assert np.abs(img[h - 1 - 5, 7].astype(int) - bar[0]).max() <= 2
+    assert np.abs(img[h - 1 - 20, 40].astype(int) - bar[1]).max() <= 2
+    # A new field: the legend follows it (no stale cache).
+    _write(sim, "moisture", y=p * 0 + 700.0)
+    assert legend_range(sim, "precipitation") == (700.0, 700.0)
+    wind = np.zeros(sim.grid.shape)
+    wind[3, 3] = 5.0
+    _write(sim, "air", z=3.0 * (wind > 0), w=4.0 * (wind > 0))
+    assert legend_range(sim, "wind") == (0.0, 5.0)
+
+
+def test_globe_night_is_dark_except_where_people_are(make_sim):
+    sim = make_sim()
+    lat, lon = sim.grid.lat2d, sim.grid.lon2d
+    _write(sim, "terrain", x=300.0)
+    city = (np.abs(lat) < 15) & (lon > -60) & (lon < -30)
+    _write(sim, "civ", x=500.0 * city, w=1.0 * city)
+    sim.set_uniform("sun_dir", (0.0, 1.0, 0.0))  # noon at 90 E: the west half is night
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    img = render_frame(sim, "globe", "elevation", (128, 128), cam, label=False, overlays=())
+    lum = _lum(img)
+    plon, plat, disc = _globe_lonlat(128, cam)
+    day = disc & (plon > 25)
+    night = disc & (plon < -25) & ~((np.abs(plat) < 20) & (plon > -65) & (plon < -25))
+    lit_city = disc & (np.abs(plat) < 8) & (plon > -52) & (plon < -38)
+    assert lum[day].mean() > 4 * lum[night].mean() + 10
+    assert lum[lit_city].mean() > 5 * lum[night].mean() + 20
+    # The same city on the day side adds no light worth the name.
+    sim.set_uniform("sun_dir", (0.0, -1.0, 0.0))
+    img2 = render_frame(sim, "globe", "elevation", (128, 128), cam, label=False, overlays=())
+    assert _lum(img2)[lit_city].mean() < 1.3 * _lum(img2)[night & (plon < -60)].mean() + 5
+
+
+def test_oceans_are_bluer_than_land(make_sim):
+    sim = make_sim()
+    lon = sim.grid.lon2d
+    _write(sim, "terrain", x=np.where(lon < 0, -3000.0, 600.0))
+    sim.set_uniform("sun_dir", (1.0, 0.0, 0.0))
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    plon, plat, disc = _globe_lonlat(128, cam)
+    sea = disc & (plon < -15) & (np.abs(plat) < 40)
+    land = disc & (plon > 15) & (np.abs(plat) < 40)
+    for img in (
+        render_frame(sim, "globe", "elevation", (128, 128), cam, label=False, overlays=()),
+        render_frame(sim, "globe", "biome", (128, 128), cam, label=False, overlays=()),
+    ):
+        f = img.astype(np.float64) + 1
+        blue = f[..., 2] / f.sum(-1)
+        assert blue[sea].mean() > blue[land].mean() + 0.1
+    m = render_frame(sim, "map", "biome", (128, 64), label=False).astype(np.float64) + 1
+    blue = m[..., 2] / m.sum(-1)
+    assert blue[16:48, 8:56].mean() > blue[16:48, 72:120].mean() + 0.1
+
+
+def test_molten_surface_glows_and_cools(make_sim):
+    sim = make_sim()
+    sim.set_uniform("sun_dir", (-1.0, 0.0, 0.0))  # we look at the night side
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    _, _, disc = _globe_lonlat(96, cam)
+    hot = dict(sim.values)
+    sim.values["surface_heat"] = 1.0
+    img_hot = render_frame(sim, "globe", "elevation", (96, 96), cam, label=False).astype(float)
+    sim.values.clear()
+    sim.values.update(hot)
+    sim.values["surface_heat"] = 0.0
+    img_cold = render_frame(sim, "globe", "elevation", (96, 96), cam, label=False).astype(float)
+    assert img_hot[disc, 0].mean() > 80 and img_hot[disc, 0].mean() > 2 * img_hot[disc, 2].mean()
+    assert img_cold[disc].mean() < 20
+
+
+def test_wind_streaks_move_with_the_clock(make_sim):
+    sim = make_sim()
+    _write(sim, "air", x=1013.0, z=15.0, w=0.0)
+    a = render_frame(sim, "map", "wind", (128, 64), label=False, time=0.0).astype(int)
+    b = render_frame(sim, "map", "wind", (128, 64), label=False, time=0.7).astype(int)
+    assert (a != b).any(axis=-1).mean() > 0.02  # streaks slide along
+    assert (a.min(-1) > 170).mean() > 0.01  # whitish streaks over the 15 m/s green
+    _write(sim, "air", z=0.0)
+    calm = render_frame(sim, "map", "wind", (128, 64), label=False, time=0.0)
+    assert (calm.min(-1) > 170).mean() == 0
+
+
+def test_render_into_a_callers_framebuffer_matches_render_frame(make_sim, gl):
+    sim = make_sim()
+    sim.run_stage("relief")
+    tex = gl.texture((160, 90), 4)
+    fbo = gl.framebuffer(color_attachments=[tex])
+    try:
+        cam = Camera(yaw=40.0)
+        render_into(sim, fbo, view="globe", layer="elevation", camera=cam, time=0.0)
+        got = np.frombuffer(tex.read(), np.uint8).reshape(90, 160, 4)[::-1, :, :3]
+        want = render_frame(sim, "globe", "elevation", (160, 90), cam, label=False, time=0.0)
+        np.testing.assert_array_equal(got, want)
+    finally:
+        fbo.release()
+        tex.release()
+
+
+def test_label_and_legend_are_drawn(make_sim):
+    sim = make_sim()
+    sim.run_stage("relief")
+    bare = render_frame(sim, "map", "elevation", (320, 180), label=False)
+    lab = render_frame(sim, "map", "elevation", (320, 180), label=True)
+    diff = np.abs(lab.astype(int) - bare.astype(int)).sum(-1) > 30
+    assert diff[:40, :100].mean() > 0.05  # year label, top left
+    assert diff[-50:, :140].mean() > 0.05  # legend, bottom left
+    assert diff[60:120, 150:300].mean() == 0  # the middle of the map is untouched
