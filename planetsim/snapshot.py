@@ -1,0 +1,124 @@
+"""Snapshots: the planet at one moment, as files other tools read (Blender, Gaea, GIS):
+
+    DIR/map_<layer>.png     every layer's equirectangular map (RGB, north up)
+    DIR/heightmap.png       elevation as 16-bit grayscale, north up, x=0 at longitude -180
+    DIR/heightmap.json      how to turn levels back into metres, sea level, provenance
+    DIR/fields.npz          every field as float32 (H, W, 4), row 0 = the south edge
+    DIR/snapshot.json       provenance, clock, the field channels and units
+
+elevation_m = elevation_at_level_0 + level * metres_per_level (error <= half a level).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .export import layers, save_png
+from .outfiles import check_output, provenance, provenance_line, write_bytes, write_text
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+LEVELS = 65535
+
+
+def encode_heightmap(elev: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """(levels uint16, metres_per_level, elevation_at_level_0) of an elevation array."""
+    e = elev.astype(np.float64)
+    lo, hi = float(e.min()), float(e.max())
+    mpl = (hi - lo) / LEVELS if hi > lo else 1.0
+    levels = np.clip(np.rint((e - lo) / mpl), 0, LEVELS).astype(np.uint16)
+    return levels, mpl, lo
+
+
+def decode_heightmap(levels: np.ndarray, sidecar: dict[str, Any]) -> np.ndarray:
+    """Elevation in metres from the PNG's levels and its sidecar (same orientation)."""
+    return sidecar["elevation_at_level_0"] + levels.astype(np.float64) * sidecar["metres_per_level"]
+
+
+def save_snapshot(
+    sim: Simulation,
+    folder: str | Path,
+    *,
+    width: int | None = None,
+    force: bool = False,
+) -> list[Path]:
+    """Write the snapshot files of `sim` now into `folder` (created); returns their paths.
+    Layer maps are `width` x width/2 pixels (default: 1024, or the grid's width if larger)."""
+    from .fields import FIELDS
+    from .render import render_frame
+
+    folder = Path(folder)
+    check_output(folder, force, folder=True)
+    folder.mkdir(exist_ok=True)
+    gw, gh = sim.grid.size
+    if width is None:
+        width = max(1024, gw)
+    size = (int(width), max(1, int(width) // 2))
+    prov = provenance(sim)
+    meta = {**prov, "comment": provenance_line(sim)}
+    written: list[Path] = []
+
+    for layer in layers():
+        img = render_frame(sim, "map", layer, size, None, False)  # plain: data, not a poster
+        p = folder / f"map_{layer}.png"
+        save_png(p, img, {**meta, "layer": layer})
+        written.append(p)
+
+    fields = {name: f.read() for name, f in sim.fields.items()}
+    elev = fields["terrain"][..., 0]
+    levels, mpl, lo = encode_heightmap(elev[::-1])  # images are north up
+    sea = float(sim.values.get("sea_level", 0.0))
+    sidecar = {
+        **prov,
+        "image": "heightmap.png",
+        "format": "16-bit grayscale PNG, equirectangular",
+        "rows": "north first (row 0 at latitude +90)",
+        "columns": "longitude -180 first",
+        "width": gw,
+        "height": gh,
+        "metres_per_level": mpl,
+        "elevation_at_level_0": lo,
+        "elevation_min_m": float(elev.min()),
+        "elevation_max_m": float(elev.max()),
+        "sea_level_m": sea,
+        "sea_level_level": (sea - lo) / mpl,
+        "radius_m": sim.grid.radius,
+        "decode": "elevation_m = elevation_at_level_0 + level * metres_per_level",
+    }
+    p = folder / "heightmap.png"
+    save_png(p, levels, {**meta, "metres_per_level": mpl, "elevation_at_level_0": lo})
+    written.append(p)
+    p = folder / "heightmap.json"
+    write_text(p, json.dumps(sidecar, indent=2) + "\n")
+    written.append(p)
+
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **fields)
+    p = folder / "fields.npz"
+    write_bytes(p, buf.getvalue())
+    written.append(p)
+
+    info = {
+        **prov,
+        "sea_level_m": sea,
+        "fields": {
+            name: {"channels": dict(zip("xyzw", FIELDS[name].channels, strict=True))}
+            for name in fields
+            if name in FIELDS
+        },
+        "fields_layout": "float32 (H, W, 4), row 0 = south edge, x = 0 at longitude -180",
+        "files": [q.name for q in written],
+    }
+    p = folder / "snapshot.json"
+    write_text(p, json.dumps(info, indent=2) + "\n")
+    written.append(p)
+    return written
+
+
+__all__ = ["decode_heightmap", "encode_heightmap", "save_snapshot"]

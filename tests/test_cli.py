@@ -1,0 +1,212 @@
+"""The `planetsim` command: each subcommand works, and every bad input gives exit code 2 and
+one line on stderr (no traceback), never touching a file the user already had."""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import imageio.v3 as iio
+import pytest
+
+from planetsim.cli import main, parse_when
+
+SMALL = ["--width", "128", "--height", "64"]
+
+
+def run(capsys, gl, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv), ctx=gl)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_render_mp4_quietly(capsys, gl, tmp_path):
+    out = tmp_path / "quick.mp4"
+    code, stdout, err = run(capsys, gl, "render", "--to", "24", *SMALL, "--out", str(out), "-q")
+    assert (code, stdout, err) == (0, "", "")
+    assert iio.imread(out, index=None).shape == (24, 64, 128, 3)
+
+
+def test_render_reports_progress_and_summary(capsys, gl, tmp_path):
+    out = tmp_path / "f"
+    code, stdout, err = run(capsys, gl, "render", "--to", "6", "--view", "map", *SMALL,
+                            "--out", str(out))  # fmt: skip
+    assert code == 0
+    assert "wrote" in stdout and "sim steps/s" in stdout
+    assert "steps/s" in err and "6/6" in err  # tqdm's bar (stderr)
+    assert len(list(out.glob("frame_*.png"))) == 6
+
+
+def test_years_select_the_range(capsys, gl, tmp_path):
+    # quick's story: 60 frames over -4.5 .. -4.0 Gyr, so 4.45 Gya .. 4.4 Gya is frames 6..12.
+    out = tmp_path / "y"
+    code, _, err = run(capsys, gl, "render", "--from", "4.45Gya", "--to", "-4.4e9y", *SMALL,
+                       "--out", str(out), "-q")  # fmt: skip
+    assert code == 0, err
+    assert len(list(out.glob("frame_*.png"))) == 7
+
+
+def test_parse_when():
+    assert parse_when("120") == ("frame", 120.0)
+    assert parse_when("-1e9y") == ("year", -1e9)
+    assert parse_when("1.2Gya") == ("year", -1.2e9)
+    assert parse_when("230Mya") == ("year", -230e6)
+    assert parse_when("12kya") == ("year", -12e3)
+    assert parse_when("1850CE") == ("year", 1850.0)
+    assert parse_when("300BCE") == ("year", -300.0)
+    assert parse_when("end") == ("end", 0.0)
+    for bad in ("1e9", "-5", "1.5", "soon", "3 Gyr"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_when(bad)
+
+
+def test_checkpoints_then_resume_gives_the_same_frames(capsys, gl, tmp_path):
+    out, ck = tmp_path / "frames", tmp_path / "ck"
+    argv = ["render", "--to", "14", *SMALL, "--view", "map", "--out", str(out), "-q"]
+    code, _, err = run(capsys, gl, *argv, "--metrics", str(tmp_path / "m.csv"),
+                       "--checkpoint-every", "5", str(ck))  # fmt: skip
+    assert code == 0, err
+    assert sorted(p.name for p in ck.iterdir()) == ["frame_000005.ckpt", "frame_000010.ckpt"]
+    whole = tmp_path / "whole"
+    shutil.copytree(out, whole)
+    shutil.copy(tmp_path / "m.csv", tmp_path / "whole.csv")
+    for p in out.glob("frame_0000[5-9].png"):  # as if the first run had died after frame 5
+        p.unlink()
+    code, _, err = run(capsys, gl, "resume", str(ck / "frame_000005.ckpt"), "-q")
+    assert code == 0, err
+    names = sorted(p.name for p in whole.iterdir())
+    assert names == sorted(p.name for p in out.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(whole, out, names, shallow=False)
+    assert not mismatch and not errors
+    assert (tmp_path / "m.csv").read_text() == (tmp_path / "whole.csv").read_text()
+
+
+def test_snapshot(capsys, gl, tmp_path):
+    code, stdout, err = run(capsys, gl, "snapshot", "--at", "10", "--out", str(tmp_path / "s"),
+                            "--width", "128", "-q")  # fmt: skip
+    assert code == 0, err
+    assert (tmp_path / "s" / "heightmap.png").is_file()
+    assert (tmp_path / "s" / "fields.npz").is_file()
+
+
+def test_presets_and_info(capsys, gl):
+    code, out, _ = run(capsys, gl, "presets")
+    assert code == 0 and out.startswith("quick")
+    code, out, _ = run(capsys, gl, "info", "--shaders")
+    assert code == 0
+    assert "renderer:" in out and "max_texture_size:" in out and " 0 failed" in out
+
+
+def test_help_of_every_command(capsys):
+    for cmd in ("render", "snapshot", "resume", "presets", "info", "view"):
+        with pytest.raises(SystemExit) as info:
+            main([cmd, "--help"])
+        assert info.value.code == 0
+        assert "usage: planetsim" in capsys.readouterr().out
+
+
+@pytest.fixture
+def bad_inputs(tmp_path: Path) -> dict[str, list[str]]:
+    (tmp_path / "bad.toml").write_text('name = "x"\n[grid\nsize = 1\n')
+    (tmp_path / "bad.png").write_text("not an image")
+    (tmp_path / "mine.mp4").write_bytes(b"mine")
+    (tmp_path / "a_file").write_text("")
+    out = str(tmp_path / "new.mp4")
+    return {
+        "unknown preset": ["render", "--preset", "nope", "--out", out],
+        "malformed TOML": ["render", "--preset", str(tmp_path / "bad.toml"), "--out", out],
+        "unwritable output": ["render", "--out", str(tmp_path / "a_file" / "x.mp4")],
+        "unwritable folder": ["render", "--out", "/proc/planetsim-test.mp4"],
+        "existing output": ["render", "--out", str(tmp_path / "mine.mp4")],
+        "to before from": ["render", "--from", "30", "--to", "10", "--out", out],
+        "unsupported extension": ["render", "--out", str(tmp_path / "x.avi")],
+        "unreadable heightmap": ["render", "--heightmap", str(tmp_path / "bad.png"), "--out", out],
+        "missing heightmap": ["render", "--heightmap", str(tmp_path / "no.png"), "--out", out],
+        "year outside story": ["render", "--from", "1850CE", "--out", out],
+        "frame past the end": ["render", "--to", "100000", "--out", out],
+        "unknown layer": ["render", "--layer", "nope", "--out", out],
+        "odd mp4 size": ["render", "--width", "101", "--height", "64", "--out", out],
+        "bad size": ["render", "--size", "100x30", "--out", out],
+        "missing checkpoint": ["resume", str(tmp_path / "no.ckpt")],
+        "not a checkpoint": ["resume", str(tmp_path / "bad.png")],
+        "unknown command": ["frobnicate"],
+        "snapshot folder with files": ["snapshot", "--out", str(tmp_path)],
+    }
+
+
+def test_each_bad_input_is_one_line_and_exit_2(capsys, gl, tmp_path, bad_inputs):
+    for what, argv in bad_inputs.items():
+        code, out, err = run(capsys, gl, *argv)
+        assert code == 2, (what, err)
+        lines = err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("planetsim: error: "), (what, err)
+        assert out == "", what
+    assert (tmp_path / "mine.mp4").read_bytes() == b"mine"
+    assert not (tmp_path / "new.mp4").exists()
+
+
+def test_truncated_checkpoint_resume_is_refused(capsys, gl, tmp_path):
+    ck = tmp_path / "ck"
+    code, _, err = run(capsys, gl, "render", "--to", "5", *SMALL, "--out", str(tmp_path / "f"),
+                       "-q", "--checkpoint-every", "5", str(ck))  # fmt: skip
+    assert code == 0, err
+    path = ck / "frame_000005.ckpt"
+    path.write_bytes(path.read_bytes()[:5000])
+    code, _, err = run(capsys, gl, "resume", str(path))
+    assert code == 2 and "truncated" in err and len(err.splitlines()) == 1
+
+
+def test_bench_and_view_are_optional(capsys):
+    if importlib.util.find_spec("planetsim.bench") is None:
+        code = main(["bench"])
+        assert code == 2 and "not available" in capsys.readouterr().err
+
+
+def _cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [sys.executable, "-m", "planetsim", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_subprocess_bad_input_has_no_traceback(tmp_path):
+    (tmp_path / "cut.ckpt").write_bytes(b"PK\x03\x04truncated")
+    for argv in (["render", "--preset", "nope"], ["resume", "cut.ckpt"]):
+        p = _cli(*argv, cwd=tmp_path)
+        assert p.returncode == 2, p.stderr
+        assert len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr
+        assert p.stderr.startswith("planetsim: error: ")
+
+
+def test_subprocess_main_command(tmp_path):
+    """The README's main command, shortened to 8 small frames."""
+    p = _cli("render", "--preset", "quick", "--to", "8", *SMALL, "--out", "q.mp4", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr and "8/8" in p.stderr
+    assert iio.imread(tmp_path / "q.mp4", index=None).shape == (8, 64, 128, 3)
+
+
+def test_heightmap_start_survives_the_first_frame(capsys, gl, tmp_path):
+    import numpy as np
+
+    ramp = np.tile(np.linspace(0.0, 1.0, 128, dtype=np.float32), (64, 1))  # west low, east high
+    np.save(tmp_path / "ramp.npy", ramp)
+    code, _, err = run(capsys, gl, "snapshot", "--heightmap", str(tmp_path / "ramp.npy"),
+                       "--elevation-range=-2000,2000", "--at", "2", "--out", str(tmp_path / "s"),
+                       "--width", "128", "-q")  # fmt: skip
+    assert code == 0, err
+    with np.load(tmp_path / "s" / "fields.npz") as npz:
+        elev = npz["terrain"][..., 0]
+    assert np.corrcoef(elev.ravel(), ramp.ravel())[0, 1] > 0.95
+    assert elev[:, :8].mean() < -1000.0 < 1000.0 < elev[:, -8:].mean()
