@@ -227,3 +227,18 @@ def stage_uniforms(stage: str) -> dict[str, Uniform]:
     for u in st.params:
         out[u.name] = u
     return out
+
+
+# Python-side state a stage keeps outside the fields and uniforms (a cached readback, say)
+# must travel in checkpoints for a bit-exact resume: register_state(name, get, put), where
+# get(sim) returns a dict of numpy arrays and JSON-able values (or None: nothing to keep) and
+# put(sim, that dict or None) restores it (None: a sim that never had it).
+StateGet = Callable[[Any], dict[str, Any] | None]
+StatePut = Callable[[Any, dict[str, Any] | None], None]
+STATE_HOOKS: dict[str, tuple[StateGet, StatePut]] = {}
+
+
+def register_state(name: str, get: StateGet, put: StatePut) -> None:
+    if "." in name:
+        raise ValueError(f"state name '{name}' must not contain '.'")
+    STATE_HOOKS[name] = (get, put)

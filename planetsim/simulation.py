@@ -25,26 +25,22 @@ from .context import create_context, renderer_info
 from .errors import PlanetsimError, UniformError
 from .fields import FIELDS, Field
 from .grid import Grid
-from .passes import PASSES, STAGES, STORY_ORDER, PassDecl, Stage, Step, all_uniforms
+from .passes import (  # noqa: F401  (register_state re-exported for stage authors)
+    PASSES,
+    STAGES,
+    STATE_HOOKS,
+    STORY_ORDER,
+    PassDecl,
+    Stage,
+    Step,
+    all_uniforms,
+    register_state,
+)
 from .presets import Preset, load
 from .runner import PassRunner
 from .timeline import Moment, Timeline, format_year
 
 OBLIQUITY_DEG = 23.44
-
-# Python-side state a stage keeps outside the fields and uniforms (a cached readback, say)
-# must travel in checkpoints for a bit-exact resume: register_state(name, get, put), where
-# get(sim) returns a dict of numpy arrays and JSON-able values (or None: nothing to keep) and
-# put(sim, that dict or None) restores it (None: a sim that never had it).
-StateGet = Callable[["Simulation"], "dict[str, Any] | None"]
-StatePut = Callable[["Simulation", "dict[str, Any] | None"], None]
-STATE_HOOKS: dict[str, tuple[StateGet, StatePut]] = {}
-
-
-def register_state(name: str, get: StateGet, put: StatePut) -> None:
-    if "." in name:
-        raise ValueError(f"state name '{name}' must not contain '.'")
-    STATE_HOOKS[name] = (get, put)
 
 
 class Simulation:

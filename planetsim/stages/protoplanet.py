@@ -8,7 +8,16 @@ from typing import Any
 
 import numpy as np
 
-from ..passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..passes import (
+    FieldUse,
+    PassDecl,
+    Stage,
+    Step,
+    Uniform,
+    register,
+    register_stage,
+    register_state,
+)
 
 CRATERS = PassDecl(
     name="craters",
@@ -120,3 +129,25 @@ register_stage(
         hook=condense_ocean,
     )
 )
+
+
+def _get_ocean_state(sim: Any) -> dict[str, Any] | None:
+    st = _hypsometry.get(sim)
+    return None if st is None else dict(st)
+
+
+def _put_ocean_state(sim: Any, d: dict[str, Any] | None) -> None:
+    if d is None:
+        _hypsometry.pop(sim, None)
+        return
+    frac = d.get("frac")
+    _hypsometry[sim] = {
+        "z": np.asarray(d["z"]),
+        "cum": np.asarray(d["cum"]),
+        "step": int(d["step"]),
+        "frac": None if frac is None else float(frac),
+    }
+
+
+# The cached hypsometric curve decides when the next readback happens: checkpoints carry it.
+register_state("protoplanet", _get_ocean_state, _put_ocean_state)

@@ -8,7 +8,16 @@ import weakref
 from typing import Any
 
 from ..fields import FieldSpec, register_field
-from ..passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..passes import (
+    FieldUse,
+    PassDecl,
+    Stage,
+    Step,
+    Uniform,
+    register,
+    register_stage,
+    register_state,
+)
 
 register_field(
     FieldSpec(
@@ -134,4 +143,19 @@ register_stage(
         ),
         hook=keep_ocean_fraction,
     )
+)
+
+
+def _put_track(sim: Any, d: dict[str, Any] | None) -> None:
+    if d is None:
+        _last_track.pop(sim, None)
+    else:
+        _last_track[sim] = int(d["step"])
+
+
+# When the sea was last re-levelled decides the next time: checkpoints carry it.
+register_state(
+    "tectonics",
+    lambda sim: {"step": _last_track[sim]} if sim in _last_track else None,
+    _put_track,
 )
