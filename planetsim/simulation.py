@@ -85,6 +85,7 @@ class Simulation:
         for f in self.fields.values():
             f.clear()
         self.frame = 0
+        self.substep = 0  # sim steps already run within the current frame (see advance)
         self.step_count = 0
         self.land_version = 0  # bumped when the land/ocean layout may have moved
         self._stage_started: set[str] = set()
@@ -161,16 +162,40 @@ class Simulation:
     # ---- running ---------------------------------------------------------------------------
     def step(self, frames: int = 1) -> None:
         """Advance the story by `frames` frames; each runs the current epoch's stages
-        steps_per_frame times."""
+        steps_per_frame times (finishing the current frame first if advance() left it
+        part-way)."""
         for _ in range(int(frames)):
             m = self.moment
-            self._apply_moment(m)
-            for _ in range(m.epoch.steps_per_frame):
-                for name in self._ordered(m.epoch.stages):
-                    self._run_stage_once(STAGES[name])
-                self.step_count += 1
+            if self.substep == 0:
+                self._apply_moment(m)
+            while self.substep < m.epoch.steps_per_frame:
+                self._story_step(m)
+            self.substep = 0
             self.frame += 1
         self._apply_moment(self.moment)
+
+    def advance(self, steps: int) -> None:
+        """Run `steps` sim steps of the story, crossing frames as the epochs say: a window
+        spreads a frame's steps over several displayed frames. Ending on a frame boundary
+        gives the same bits as step(frames)."""
+        for _ in range(int(steps)):
+            m = self.moment
+            if m.epoch.steps_per_frame == 0:  # a frame without sim steps
+                self.step(1)
+                continue
+            if self.substep == 0:
+                self._apply_moment(m)
+            self._story_step(m)
+            if self.substep >= m.epoch.steps_per_frame:
+                self.substep = 0
+                self.frame += 1
+                self._apply_moment(self.moment)
+
+    def _story_step(self, m: Moment) -> None:
+        for name in self._ordered(m.epoch.stages):
+            self._run_stage_once(STAGES[name])
+        self.step_count += 1
+        self.substep += 1
 
     def run_stage(self, name: str, steps: int = 1) -> None:
         """Run one stage's schedule for `steps` sim steps, whatever the epoch."""
@@ -272,6 +297,7 @@ class Simulation:
         return {
             "frame": self.frame,
             "step_count": self.step_count,
+            "substep": self.substep,
             "land_version": self.land_version,
             "stage_started": sorted(self._stage_started),
             "last_ran": [[st, i, v] for (st, i), v in sorted(self._last_ran.items())],
@@ -289,6 +315,7 @@ class Simulation:
         """Restore what get_state() returned (fields missing from `state` are cleared)."""
         self.frame = int(state["frame"])
         self.step_count = int(state["step_count"])
+        self.substep = int(state.get("substep", 0))
         self.land_version = int(state["land_version"])
         self._stage_started = set(state["stage_started"])
         self._last_ran = {(str(st), int(i)): int(v) for st, i, v in state["last_ran"]}

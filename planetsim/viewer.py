@@ -312,25 +312,12 @@ class Resolution:
 
 
 def advance(sim: Simulation, steps: int, substep: int) -> int:
-    """Run `steps` sim steps of the story, starting `substep` steps into the current frame;
-    return the new substep. The work is in the same order as Simulation.step, so a window run
-    that ends on a frame boundary is the same, bit for bit, as sim.step(frames).
-    (Uses the Simulation's internals; Simulation.advance(steps) would be its public home.)"""
-    from .passes import STAGES
-
-    for _ in range(steps):
-        m = sim.moment
-        if substep == 0:
-            sim._apply_moment(m)
-        for name in sim._ordered(m.epoch.stages):
-            sim._run_stage_once(STAGES[name])
-        sim.step_count += 1
-        substep += 1
-        if substep >= m.epoch.steps_per_frame:
-            substep = 0
-            sim.frame += 1
-            sim._apply_moment(sim.moment)
-    return substep
+    """Run `steps` sim steps of the story from `substep` steps into the current frame and
+    return the new substep (Simulation.advance does the work; a window run that ends on a
+    frame boundary is the same, bit for bit, as sim.step(frames))."""
+    sim.substep = substep
+    sim.advance(steps)
+    return sim.substep
 
 
 # ---- small helpers -----------------------------------------------------------------------------

@@ -236,3 +236,17 @@ def test_missing_context_is_one_clear_line():
         planetsim.context.create_context("no-such-backend")
     msg = str(info.value)
     assert "\n" not in msg and "OpenGL 3.3" in msg and "apt-get install" in msg
+
+
+def test_advance_in_pieces_equals_whole_frames(make_sim):
+    a, b = make_sim(seed=4), make_sim(seed=4)
+    spf = a.epoch.steps_per_frame
+    a.step(3)
+    for n in (1, spf * 2, spf - 1):  # 3 frames' steps, split across frame boundaries
+        b.advance(n)
+    assert (b.frame, b.substep, b.step_count) == (a.frame, 0, a.step_count)
+    assert a.field("terrain").read().tobytes() == b.field("terrain").read().tobytes()
+    b.advance(1)  # part-way into a frame: step() finishes that frame first
+    b.step(1)
+    a.step(1)
+    assert (b.frame, b.step_count) == (a.frame, a.step_count)
