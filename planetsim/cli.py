@@ -218,36 +218,14 @@ def apply_start_args(sim: Simulation, args: argparse.Namespace) -> None:
     hm = getattr(args, "heightmap", None)
     if hm is None:
         return
-    try:
-        heightmap = importlib.import_module("planetsim.heightmap")
-    except ModuleNotFoundError as exc:
-        if exc.name != "planetsim.heightmap":
-            raise
-        raise UsageError("--heightmap: this planetsim has no heightmap support yet") from None
+    from .heightmap import apply_heightmap
+
     kw: dict[str, Any] = {}
     if args.sea_level is not None:
         kw["sea_level"] = args.sea_level
     if args.elevation_range is not None:
         kw["elevation_range"] = args.elevation_range
-    heightmap.apply_heightmap(sim, hm, **kw)
-    keep_start_terrain(sim)
-
-
-def keep_start_terrain(sim: Simulation) -> None:
-    """Count as begun every stage whose one-time init would only paint new elevation over a
-    start terrain the user gave (relief noise, the first craters): the story then starts
-    from that terrain. Stages whose init does more (seeding plates) still run it."""
-    from .passes import PASSES, STAGES
-
-    def paints_elevation(pass_name: str) -> bool:
-        return any(
-            f.field == "terrain" and f.writes and "x" in f.channels
-            for f in PASSES[pass_name].fields
-        )
-
-    for st in STAGES.values():
-        if st.init and all(paints_elevation(s.pass_name) for s in st.init):
-            sim._stage_started.add(st.name)
+    apply_heightmap(sim, hm, **kw)
 
 
 def add_output_args(p: argparse.ArgumentParser, resume: bool = False) -> None:

@@ -131,6 +131,11 @@ def apply_heightmap(
     t[..., 1] = -1.0  # no plates yet: tectonics seeds them if it runs
     sim.field("terrain").write(t)
     sim.set_uniform("sea_level", float(sea_level))
+    # The ocean keeps the share the map gives it when tectonics re-levels the sea.
+    ocean = float((sim.grid.area_weight * (z <= sea_level)).sum())
+    if "ocean_fraction" in sim.values:
+        sim.set_uniform("ocean_fraction", min(max(ocean, 0.0), 1.0))
+    sim.keep_start_terrain()
     sim.mark_land_changed()
     return z
 

@@ -201,6 +201,27 @@ def parse(text: str, path: Path | None = None) -> Preset:
     for k in start:
         if k not in START_KEYS:
             raise chk.fail(("start", k), f"unknown key (allowed: {', '.join(sorted(START_KEYS))})")
+    if "heightmap" in start and not isinstance(start["heightmap"], str):
+        raise chk.fail(("start", "heightmap"), "must be a path (string) to a PNG or .npy file")
+    if "sea_level" in start and not _is_num(start["sea_level"]):
+        raise chk.fail(
+            ("start", "sea_level"), f"must be a number of metres, got {start['sea_level']!r}"
+        )
+    er = start.get("elevation_range")
+    if er is not None and (
+        not isinstance(er, list)
+        or len(er) != 2
+        or not all(_is_num(v) for v in er)
+        or er[0] >= er[1]
+    ):
+        raise chk.fail(
+            ("start", "elevation_range"), f"must be [low, high] metres, low < high, got {er!r}"
+        )
+    lf = start.get("land_fraction")
+    if lf is not None and (not _is_num(lf) or not 0.0 <= lf <= 1.0):
+        raise chk.fail(("start", "land_fraction"), f"must be a number in [0, 1], got {lf!r}")
+    if start and "heightmap" not in start:
+        raise chk.fail(("start",), "a [start] table needs 'heightmap'")
 
     uniforms = all_uniforms()
     params: dict[str, dict[str, Any]] = {}

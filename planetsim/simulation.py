@@ -75,7 +75,11 @@ class Simulation:
         # Front ends' GPU resources (the views' targets, text textures) released on close().
         self.on_close: list[Callable[[], None]] = []
         self.values: dict[str, Any] = {}
-        self.reset(self.seed)
+        try:
+            self.reset(self.seed)
+        except BaseException:
+            self.close()  # a bad start (an unreadable heightmap) leaves no GL objects behind
+            raise
 
     # ---- state -----------------------------------------------------------------------------
     def reset(self, seed: int | None = None) -> None:
@@ -103,6 +107,39 @@ class Simulation:
             metric_flat=self.metric == "flat",
         )
         self._apply_moment(self.moment)
+        if self.preset.start.get("heightmap"):
+            self._apply_start(self.preset.start)
+
+    def _apply_start(self, start: dict[str, Any]) -> None:
+        """The preset's [start] table: a heightmap or land mask instead of the protoplanet
+        (a relative path is relative to the preset file)."""
+        from .heightmap import apply_heightmap
+
+        path = Path(start["heightmap"]).expanduser()
+        if not path.is_absolute() and self.preset.path is not None:
+            path = self.preset.path.parent / path
+        apply_heightmap(
+            self,
+            path,
+            sea_level=float(start.get("sea_level", 0.0)),
+            elevation_range=tuple(start.get("elevation_range", (-4000.0, 4000.0))),
+            land_fraction=start.get("land_fraction"),
+        )
+
+    def keep_start_terrain(self) -> None:
+        """Count as begun every stage whose one-time init would only paint new elevation over
+        a start terrain the user gave (relief noise, the first craters): the story then starts
+        from that terrain. Stages whose init does more (seeding plates) still run it."""
+
+        def paints_elevation(pass_name: str) -> bool:
+            return any(
+                f.field == "terrain" and f.writes and "x" in f.channels
+                for f in PASSES[pass_name].fields
+            )
+
+        for st in STAGES.values():
+            if st.init and all(paints_elevation(s.pass_name) for s in st.init):
+                self._stage_started.add(st.name)
 
     @property
     def moment(self) -> Moment:

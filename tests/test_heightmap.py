@@ -140,3 +140,37 @@ def test_land_fraction_sets_the_sea_level(make_sim, tmp_path):
     share = float((sim.grid.area_weight * land).sum())
     assert share == pytest.approx(0.3, abs=0.03)
     assert land[:, -1].all() and not land[:, 0].any()
+
+
+def test_preset_start_table_uses_the_image_and_the_story_keeps_it(make_sim, tmp_path):
+    """A preset's [start] heightmap (path relative to the preset) becomes the terrain; stages
+    that would paint their own start (relief, craters) leave it; coasts stay where drawn."""
+    from planetsim.presets import load
+
+    land = _continent(64, 128)
+    Image.fromarray(np.where(land, 255, 0).astype(np.uint8)).save(tmp_path / "mask.png")
+    (tmp_path / "mine.toml").write_text(
+        'name = "mine"\n[grid]\nsize = [128, 64]\n'
+        '[start]\nheightmap = "mask.png"\nsea_level = 0.0\n'
+        '[[epoch]]\nname = "e"\nframes = 3\nyears = [0.0, 3.0]\n'
+        'stages = ["relief", "protoplanet", "climate", "water_cycle"]\n'
+        "set = { impact_rate = 0.0 }\n"
+    )
+    sim = make_sim(preset=load(tmp_path / "mine.toml"), size=(128, 64))
+    sim.step(3)
+    z = sim.field("terrain").read()[..., 0]
+    ref = _on_grid(land, sim.grid.shape)
+    assert ((z > sim.uniform("sea_level")) == ref).mean() > 0.97
+    assert sim.uniform("ocean_fraction") == pytest.approx(1 - (sim.grid.area_weight * ref).sum())
+
+
+def test_preset_start_with_missing_image_is_one_line(tmp_path):
+    import planetsim
+
+    (tmp_path / "bad.toml").write_text(
+        '[start]\nheightmap = "nope.png"\n'
+        '[[epoch]]\nname = "e"\nframes = 3\nyears = [0.0, 3.0]\nstages = ["climate"]\n'
+    )
+    with pytest.raises(planetsim.PlanetsimError, match="nope.png") as info:
+        planetsim.Simulation(preset=str(tmp_path / "bad.toml"), size=(64, 32))
+    assert "\n" not in str(info.value)
