@@ -94,7 +94,16 @@ UPLIFT = PassDecl(
     ),
 )
 
-register(PLATES_SEED, PLATES, UPLIFT)
+TERRAIN_SHIFT = PassDecl(
+    name="terrain_shift",
+    shader="sim/terrain_shift.frag",
+    stage="tectonics",
+    doc="move every elevation by one offset (run by the sea-level hook, not scheduled)",
+    fields=(FieldUse("terrain", "inout", "x shifted; y, z, w kept", channels="x"),),
+    uniforms=(Uniform("terrain_shift", "float", 0.0, "m", "offset added to every elevation"),),
+)
+
+register(PLATES_SEED, PLATES, UPLIFT, TERRAIN_SHIFT)
 
 
 def keep_ocean_fraction(sim: Any) -> None:
@@ -114,8 +123,10 @@ def keep_ocean_fraction(sim: Any) -> None:
     _last_track[sim] = sim.step_count
     z, cum = hypsometry(sim.elevation(), sim.grid.cell_area_m2)
     sea = sea_level_for(z, cum, float(sim.values["ocean_fraction"]))
-    if sea != sim.values["sea_level"]:
-        sim.values["sea_level"] = sea
+    shift = float(sim.values["sea_level"]) - sea
+    if shift != 0.0:
+        # Move the rock, not the sea: elevations stay relative to a steady sea level.
+        sim.runner.run(TERRAIN_SHIFT, {**sim.values, "terrain_shift": shift})
         sim.mark_land_changed()
 
 
