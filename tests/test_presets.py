@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from planetsim.errors import PresetError
@@ -108,3 +109,57 @@ def test_timeline_frames_and_years():
     assert t.frame_of_year(-0.75e9) == 5
     # a ramp moves linearly across its epoch
     assert t.moment(5).ramped()["sea_level"] == pytest.approx(50.0)
+
+
+# ---- the shipped presets -------------------------------------------------------------------
+from planetsim.presets import available  # noqa: E402
+
+
+def test_the_shipped_worlds_are_there():
+    assert {"earth", "quick", "waterworld", "pangaea", "snowball", "hothouse"} <= set(available())
+    assert len(available()) >= 7
+
+
+def test_quick_story_follows_its_toml(make_sim):
+    import tomllib
+
+    text = (available()["quick"]).read_text()
+    raw = tomllib.loads(text)
+    sim = make_sim(preset="quick", size=(128, 64))
+    assert sim.timeline.total_frames == sum(e["frames"] for e in raw["epoch"])
+    # Every stage of the story runs in quick.
+    assert {s for e in raw["epoch"] for s in e["stages"]} >= {
+        "protoplanet",
+        "tectonics",
+        "erosion",
+        "climate",
+        "water_cycle",
+        "life",
+        "people",
+    }
+    start = 0
+    for e in raw["epoch"]:
+        m = sim.timeline.moment(start)
+        assert m.epoch.name == e["name"] and m.year == e["years"][0]
+        assert format_year(m.year) == format_year(e["years"][0])
+        mid = sim.timeline.moment(start + e["frames"] // 2)
+        a, b = e["years"]
+        assert mid.year == pytest.approx(a + (b - a) * (e["frames"] // 2) / e["frames"])
+        start += e["frames"]
+    sim.step(sim.timeline.total_frames)
+    assert sim.year_label == format_year(raw["epoch"][-1]["years"][1])
+
+
+@pytest.mark.parametrize("name", sorted(available()))
+def test_every_preset_runs_its_whole_story_without_nan(make_sim, name):
+    """The whole story on 128x64, headless: every field finite at the end of every epoch,
+    populations never negative."""
+    sim = make_sim(preset=name, size=(128, 64))
+    for e in sim.timeline.epochs:
+        sim.step(e.frames)
+        for fname in ("terrain", "water", "air", "moisture", "life", "civ"):
+            a = sim.field(fname).read()
+            assert np.isfinite(a).all(), f"{name}: {fname} not finite after '{e.name}'"
+        assert (sim.field("life").read()[..., :3] >= 0).all()
+        assert (sim.field("civ").read()[..., :3] >= 0).all()
+    assert sim.frame == sim.timeline.total_frames
