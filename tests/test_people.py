@@ -29,7 +29,9 @@ def test_people_pass_matches_reference(make_sim):
         sim.field("civ").write(civ)
         want = people_step(civ, read(sim, "air"), life, grid, v)
         sim.run_pass("people")
-        np.testing.assert_allclose(read(sim, "civ"), want, rtol=2e-4, atol=1e-6, err_msg=str(dt))
+        # atol: carbon left after burning is C - B in float32 (C up to 5 GtC, ulp ~5e-7), so a
+        # cell burnt almost to nothing carries a few tens of ulps of absolute error.
+        np.testing.assert_allclose(read(sim, "civ"), want, rtol=2e-4, atol=2e-5, err_msg=str(dt))
 
 
 def test_logistic_growth_matches_the_analytic_solution(make_sim):

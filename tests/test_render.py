@@ -145,6 +145,7 @@ def test_legend_values_match_the_field_range(make_sim):
 
 def test_globe_night_is_dark_except_where_people_are(make_sim):
     sim = make_sim()
+    sim.set_uniform("surface_heat", 0.0)  # a cooled planet, whatever the preset's start
     lat, lon = sim.grid.lat2d, sim.grid.lon2d
     _write(sim, "terrain", x=300.0)
     city = (np.abs(lat) < 15) & (lon > -60) & (lon < -30)
@@ -167,6 +168,7 @@ def test_globe_night_is_dark_except_where_people_are(make_sim):
 
 def test_oceans_are_bluer_than_land(make_sim):
     sim = make_sim()
+    sim.set_uniform("surface_heat", 0.0)  # a cooled planet, whatever the preset's start
     lon = sim.grid.lon2d
     _write(sim, "terrain", x=np.where(lon < 0, -3000.0, 600.0))
     sim.set_uniform("sun_dir", (1.0, 0.0, 0.0))
