@@ -135,7 +135,8 @@ GLOBALS_GLSL = "\n".join(f"uniform {u.type} {u.glsl}; // {u.units}: {u.doc}" for
 class Step:
     """One entry of a stage's schedule: run `pass_name` `repeat` times, every `every` sim
     steps (an int, or the name of an int uniform), optionally only `when` a condition holds
-    ("land_changed": the land/ocean mask changed since this pass last ran)."""
+    ("land_changed": the land/ocean mask changed since this pass last ran; "nonzero:NAME":
+    uniform NAME is not 0, for a pass that is an identity while it is 0)."""
 
     pass_name: str
     repeat: int = 1

@@ -302,6 +302,9 @@ class Simulation:
         every = s.every if isinstance(s.every, int) else int(self.values[s.every])
         if every > 1 and self._stage_runs.get(st.name, 0) % every:
             return False
+        if s.when is not None and s.when.startswith("nonzero:"):
+            # A pass that changes nothing while a uniform is 0 (impacts at impact_rate 0).
+            return bool(self.values[s.when[8:]])
         if s.when == "land_changed":
             key = (st.name, i)
             if self._last_ran.get(key) == self.land_version:

@@ -249,13 +249,15 @@ register(
     CLIMATE_INIT, PRESSURE, BLUR_X_FINE, BLUR_X, BLUR_Y_FINE, BLUR_Y, WEATHER, VAPOUR_INIT, VAPOUR
 )
 
-# The blur costs ~15 3x3-passes (llvmpipe, 512x256): while plates move the land every step,
-# a story should redo it at most every N steps (the coasts move a cell in many more), e.g. 16.
-# Default 1: a land change shows at once (see WEATHER_EVERY on how `every` counts).
+# The blur costs ~25 3x3-passes (llvmpipe, 512x256: ~95 ms of CPU): while plates move the land
+# every step, redo it at most every N steps. Default 16: the coasts move a cell in many more
+# steps and the maps are blurred over ~1300 km (sigma 12 deg), so a change shows within 16
+# steps, at 1/16 of the cost (the maps are a function of the land, not a rate: nothing to
+# rescale). Set 1 for a land change to show at once (see WEATHER_EVERY on how `every` counts).
 MAPS_EVERY = Uniform(
     "climate_maps_every",
     "int",
-    1,
+    16,
     "steps",
     "redo the blurred pressure maps at most every N steps while the land moves",
     1,

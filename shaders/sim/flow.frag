@@ -18,10 +18,7 @@ void main() {
     ivec2 p = frag_cell();
     float z = fetch(t_terrain, p).x;
     vec4 w = fetch(t_water, p);
-    if (z <= u_sea_level) {
-        o_water = vec4(0.0, 0.0, w.z, 0.0);
-        return;
-    }
+    bool land = z > u_sea_level;
     // Before the climate runs (flow_rain = 0) skip the fetch: one texture read less per cell.
     float rain = u_flow_rain > 0.0 ? mix(1.0, fetch(t_moisture, p).y / 1000.0, u_flow_rain) : 1.0;
     float acc = rain;
@@ -30,12 +27,22 @@ void main() {
     float rim = 1e30;
     float dist[8];
     step_distances8(p, dist);
+    float d_row = dist[0], d_col = dist[2], d_ne = dist[1], d_se = dist[3];
     bool polar = p.y == 0 || p.y == u_size.y - 1;
-    for (int k = 0; k < 8; k++) {
-        ivec2 q = wrap_cell(p + D8[k]);
+    // A loop of 8 turns on land and none at sea, with the neighbour's offset and distance
+    // computed rather than looked up (indexing arrays by a loop variable is slow on CPU
+    // drivers): llvmpipe runs an `if`'s body for a whole SIMD block but leaves a loop once
+    // no lane needs it, so blocks of sea skip the 16 neighbour fetches.
+    int n = land ? 8 : 0;
+    for (int k = 0; k < n; k++) {
+        // D8 order N, NE, E, SE, S, SW, W, NW.
+        ivec2 d = ivec2(k >= 1 && k <= 3 ? 1 : (k >= 5 ? -1 : 0),
+                        k <= 1 || k == 7 ? 1 : (k >= 3 && k <= 5 ? -1 : 0));
+        float dk = d.x == 0 ? d_row : (d.y == 0 ? d_col : (d.y > 0 ? d_ne : d_se));
+        ivec2 q = wrap_cell(p + d);
         float zq = texelFetch(t_terrain, q, 0).x;
         rim = min(rim, zq);
-        float slope = (z - zq) / dist[k];
+        float slope = (z - zq) / dk;
         if (slope > best) {
             best = slope;
             rec = k + 1;
@@ -44,8 +51,10 @@ void main() {
         int r = int(nw.y + 0.5);
         // Does q drain into p? Away from the pole rows, iff its receiver is the opposite
         // direction; across a pole the way back is not the opposite one, so compare cells.
-        bool back = polar ? (r > 0 && wrap_cell(q + D8[r - 1]) == p) : (r - 1 == ((k + 4) & 7));
+        bool back = r - 1 == ((k + 4) & 7);
+        if (polar) back = r > 0 && wrap_cell(q + D8[r - 1]) == p;
         if (back) acc += nw.x;
     }
-    o_water = vec4(acc, float(rec), w.z, rec == 0 ? rim - z : 0.0);
+    o_water = land ? vec4(acc, float(rec), w.z, rec == 0 ? rim - z : 0.0)
+                   : vec4(0.0, 0.0, w.z, 0.0);
 }
