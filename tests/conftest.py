@@ -24,13 +24,35 @@ def gl(ctx: moderngl.Context) -> moderngl.Context:
     assert ctx.error == "GL_NO_ERROR"
 
 
+# The world unit tests start from unless they name a preset: every parameter at its declared
+# default and one plain epoch, so the shipped stories can change without moving the tests.
+NEUTRAL = """
+name = "neutral"
+description = "unit tests: declared defaults, one relief epoch"
+[grid]
+size = [64, 32]
+seed = 1
+[[epoch]]
+name = "relief"
+frames = 60
+years = [-4.5e9, -4.0e9]
+stages = ["relief"]
+steps_per_frame = 2
+"""
+
+
 @pytest.fixture
 def make_sim(gl: moderngl.Context):
-    """make_sim(**kw) -> Simulation on the shared context, closed after the test."""
+    """make_sim(**kw) -> Simulation on the shared context, closed after the test. Without a
+    preset it is NEUTRAL (defaults only), not a shipped story."""
+    from planetsim.presets import parse
+
     sims: list[planetsim.Simulation] = []
 
     def make(**kw) -> planetsim.Simulation:
         kw.setdefault("size", (64, 32))
+        if "preset" not in kw:
+            kw["preset"] = parse(NEUTRAL)
         sim = planetsim.Simulation(ctx=gl, **kw)
         sims.append(sim)
         return sim
