@@ -121,7 +121,7 @@ def test_the_shipped_worlds_are_there():
 
 
 def test_quick_story_follows_its_toml(make_sim):
-    import tomllib
+    from planetsim.presets import tomllib  # tomli on Python 3.10
 
     text = (available()["quick"]).read_text()
     raw = tomllib.loads(text)
