@@ -63,14 +63,9 @@ def winds(grid, rng) -> tuple[np.ndarray, np.ndarray]:
     return u, v
 
 
-@pytest.mark.parametrize("dt", [1.0 / 365.0, 1.0])
-def test_carbon_pass_matches_reference(make_sim, dt):
-    """Several steps, so the butterfly partner walks through x and y offsets."""
-    sim = make_sim(size=(64, 32))
+def carbon_world(sim, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Winds, uneven CO2 (200..900 ppm) and emissions from 10% of the cells; (civ, air)."""
     grid = sim.grid
-    v = sim.values
-    v["dt"] = dt
-    rng = np.random.default_rng(7)
     world(sim, 0.0, 10.0, 500.0, wind=winds(grid, rng), co2=0.0)
     m = read(sim, "moisture").astype(np.float32)
     m[..., 3] = rng.uniform(200, 900, grid.shape)
@@ -78,7 +73,17 @@ def test_carbon_pass_matches_reference(make_sim, dt):
     civ = np.zeros((*grid.shape, 4), np.float32)
     civ[..., 2] = rng.uniform(0, 0.01, grid.shape) * (rng.uniform(size=grid.shape) < 0.1)
     sim.field("civ").write(civ)
-    air = read(sim, "air")
+    return civ, read(sim, "air")
+
+
+@pytest.mark.parametrize("dt", [1.0 / 365.0, 1.0])
+def test_carbon_pass_matches_reference(make_sim, dt):
+    """Several steps, so the butterfly partner walks through x and y offsets."""
+    sim = make_sim(size=(64, 32))
+    grid = sim.grid
+    v = sim.values
+    v["dt"] = dt
+    civ, air = carbon_world(sim, np.random.default_rng(7))
     for _ in range(13):
         want = carbon_step(read(sim, "moisture"), air, civ, grid, v, sim.step_count)
         sim.run_pass("carbon")
@@ -95,15 +100,7 @@ def test_carbon_global_mixing_through_the_hook_matches_reference(make_sim, dt):
     grid = sim.grid
     v = sim.values
     v.update(dt=dt, people_every=1, people_appeared=True)
-    rng = np.random.default_rng(8)
-    world(sim, 0.0, 10.0, 500.0, wind=winds(grid, rng), co2=0.0)
-    m = read(sim, "moisture").astype(np.float32)
-    m[..., 3] = rng.uniform(200, 900, grid.shape)
-    sim.field("moisture").write(m)
-    civ = np.zeros((*grid.shape, 4), np.float32)
-    civ[..., 2] = rng.uniform(0, 0.01, grid.shape) * (rng.uniform(size=grid.shape) < 0.1)
-    sim.field("civ").write(civ)
-    air = read(sim, "air")
+    civ, air = carbon_world(sim, np.random.default_rng(8))
     for fresh in (False, True, True):
         want = carbon_step(read(sim, "moisture"), air, civ, grid, v, sim.step_count, fresh)
         people_hook(sim)
