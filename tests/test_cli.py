@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -161,12 +160,6 @@ def test_truncated_checkpoint_resume_is_refused(capsys, gl, tmp_path):
     path.write_bytes(path.read_bytes()[:5000])
     code, _, err = run(capsys, gl, "resume", str(path))
     assert code == 2 and "truncated" in err and len(err.splitlines()) == 1
-
-
-def test_bench_and_view_are_optional(capsys):
-    if importlib.util.find_spec("planetsim.bench") is None:
-        code = main(["bench"])
-        assert code == 2 and "not available" in capsys.readouterr().err
 
 
 def _cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
