@@ -68,9 +68,12 @@ class PassRunner:
         decl: PassDecl,
         values: Mapping[str, object],
         targets: list[moderngl.Texture] | None = None,
+        into: moderngl.Framebuffer | None = None,
     ) -> None:
         """Run `decl` once. `values` maps uniform names to values (missing: the default).
-        With `targets`, draw into those textures (a view) and leave the fields unswapped."""
+        With `targets` (textures) or `into` (a framebuffer the caller owns, drawn as it is:
+        no framebuffer of ours to cache or forget), draw a view and leave the fields
+        unswapped."""
         cp = self.compile(decl)
         prog = cp.program
         for u in cp.uniforms:
@@ -80,22 +83,17 @@ class PassRunner:
                 cp.last[u.name] = v
         for name, unit in cp.units.items():
             self.fields[name].front.use(location=unit)
-        outs = targets if targets is not None else [self.fields[n].back for n in decl.writes]
-        fbo = self._fbo(outs)
+        if into is not None:
+            fbo = into
+        else:
+            outs = targets if targets is not None else [self.fields[n].back for n in decl.writes]
+            fbo = self._fbo(outs)
         fbo.use()
-        fbo.viewport = (0, 0, *outs[0].size)
+        fbo.viewport = (0, 0, *fbo.size)
         cp.vao.render(moderngl.TRIANGLES, vertices=3)
-        if targets is None:
+        if targets is None and into is None:
             for n in decl.writes:
                 self.fields[n].swap()
-
-    def forget(self, texture: moderngl.Texture) -> None:
-        """Drop the cached framebuffers that draw into `texture` (call before releasing a
-        target texture: GL may reuse its name for a new texture)."""
-        for key in [k for k in self._fbos if texture.glo in k]:
-            if self._outer_fbo is not None:
-                self._outer_fbo.use()
-            self._fbos.pop(key).release()
 
     def release(self) -> None:
         if self._outer_fbo is not None:

@@ -219,17 +219,22 @@ def test_wind_streaks_move_with_the_clock(make_sim):
 def test_render_into_a_callers_framebuffer_matches_render_frame(make_sim, gl):
     sim = make_sim()
     sim.run_stage("relief")
-    tex = gl.texture((160, 90), 4)
-    fbo = gl.framebuffer(color_attachments=[tex])
-    try:
-        cam = Camera(yaw=40.0)
-        render_into(sim, fbo, view="globe", layer="elevation", camera=cam, time=0.0)
-        got = np.frombuffer(tex.read(), np.uint8).reshape(90, 160, 4)[::-1, :, :3]
-        want = render_frame(sim, "globe", "elevation", (160, 90), cam, label=False, time=0.0)
+    cam = Camera(yaw=40.0)
+    cached = len(sim.runner._fbos)
+    # The caller releases its target between frames (a resized window): GL may give the new
+    # texture the old one's name, and the picture must still land in the new one.
+    for size in ((160, 90), (160, 90), (96, 64)):
+        tex = gl.texture(size, 4)
+        fbo = gl.framebuffer(color_attachments=[tex])
+        try:
+            render_into(sim, fbo, view="globe", layer="elevation", camera=cam, time=0.0)
+            got = np.frombuffer(tex.read(), np.uint8).reshape(size[1], size[0], 4)[::-1, :, :3]
+        finally:
+            fbo.release()
+            tex.release()
+        want = render_frame(sim, "globe", "elevation", size, cam, label=False, time=0.0)
         np.testing.assert_array_equal(got, want)
-    finally:
-        fbo.release()
-        tex.release()
+    assert len(sim.runner._fbos) == cached  # nothing of ours refers to the caller's textures
 
 
 def test_label_and_legend_are_drawn(make_sim):

@@ -256,7 +256,6 @@ class Views:
         return got
 
     def _release_target(self, tex: moderngl.Texture, fbo: moderngl.Framebuffer) -> None:
-        self.sim.runner.forget(tex)
         fbo.release()
         tex.release()
 
@@ -278,7 +277,7 @@ class Views:
         size = tex.size
         vals = self.uniforms(view, lay, size, camera, overlays, time)
         molten = view == "globe" and float(vals.get("surface_heat", 0.0)) > 0.01
-        self.run(view_decl(view, lay.index, overlay_bits(view, overlays), molten), vals, tex)
+        self.run(view_decl(view, lay.index, overlay_bits(view, overlays), molten), vals, fbo)
         px = text.font_px(size[1])
         margin = max(px // 2, 4)
         if label:
@@ -289,12 +288,12 @@ class Views:
             leg = self.legend(LAYERS["biome"] if natural else lay, px)
             self._composite(fbo, "legend", leg, (margin, size[1] - leg.shape[0] - margin))
 
-    def run(self, decl: PassDecl, vals: dict[str, Any], tex: moderngl.Texture) -> None:
+    def run(self, decl: PassDecl, vals: dict[str, Any], fbo: moderngl.Framebuffer) -> None:
         units = range(len(decl.reads))
         for u in units:
             self._linear.use(location=u)
         try:
-            self.sim.runner.run(decl, vals, targets=[tex])
+            self.sim.runner.run(decl, vals, into=fbo)
         finally:
             for u in units:
                 self._linear.clear(location=u)
@@ -333,8 +332,8 @@ class Views:
                 bar_log=lay.log,
                 map_rect=(0.0, 0.0, float(n), 1.0),
             )
-            tex, _ = self.target((n, 1))
-            self.run(view_decl("map", lay.index, 0), vals, tex)
+            tex, fbo = self.target((n, 1))
+            self.run(view_decl("map", lay.index, 0), vals, fbo)
             got = np.frombuffer(tex.read(), np.uint8).reshape(n, 4)[:, :3].copy()
             if len(self._bars) > 64:
                 self._bars.clear()
@@ -445,12 +444,17 @@ def render_into(
     legend: bool | None = None,
 ) -> None:
     """Draw a view into the caller's framebuffer (its first colour attachment, any size)."""
+    # Drawn straight into the caller's framebuffer: nothing of ours refers to its texture,
+    # so the caller may release both whenever it likes.
     tex = fbo.color_attachments[0]
-    v = views_of(sim)
+    before = sim.ctx.fbo
     try:
-        v.draw(tex, fbo, view, layer, camera, label, overlays, time, legend)
+        views_of(sim).draw(tex, fbo, view, layer, camera, label, overlays, time, legend)
     finally:
-        sim.runner.forget(tex)  # the caller owns the texture and may release it
+        # Leave bound what was: moderngl rebinds the current framebuffer after making one,
+        # and the caller's may be released by then.
+        if before is not None:
+            before.use()
 
 
 def render_frame(
