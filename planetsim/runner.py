@@ -69,11 +69,13 @@ class PassRunner:
         values: Mapping[str, object],
         targets: list[moderngl.Texture] | None = None,
         into: moderngl.Framebuffer | None = None,
+        textures: Mapping[str, moderngl.Texture] | None = None,
     ) -> None:
         """Run `decl` once. `values` maps uniform names to values (missing: the default).
         With `targets` (textures) or `into` (a framebuffer the caller owns, drawn as it is:
         no framebuffer of ours to cache or forget), draw a view and leave the fields
-        unswapped."""
+        unswapped. `textures`: inputs that are not fields (a view's baked pattern), by the
+        name the declaration reads them under."""
         cp = self.compile(decl)
         prog = cp.program
         for u in cp.uniforms:
@@ -82,7 +84,10 @@ class PassRunner:
                 prog[u.glsl].value = int(v) if u.type == "bool" else v
                 cp.last[u.name] = v
         for name, unit in cp.units.items():
-            self.fields[name].front.use(location=unit)
+            if textures is not None and name in textures:
+                textures[name].use(location=unit)
+            else:
+                self.fields[name].front.use(location=unit)
         if into is not None:
             fbo = into
         else:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from planetsim.errors import PlanetsimError
+from planetsim.grid import Grid
 from planetsim.render import (
     GLOBE_VIEW,
     LAYERS,
@@ -24,7 +25,7 @@ from planetsim.render import (
     render_frame,
     render_into,
 )
-from planetsim.render.views import view_decl, views_of
+from planetsim.render.views import CLOUD_NOISE, equalise_by_area, view_decl, views_of
 from planetsim.shaders import assemble, resolve_path
 
 
@@ -54,13 +55,15 @@ def _globe_lonlat(n: int, camera: Camera) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def test_render_shaders_declare_nothing_of_their_own():
     """The views follow the pass contract's text rules: a header saying what they read,
-    no uniform of their own (all generated), only the view target written."""
+    no uniform of their own (all generated), only their declared target written (the view;
+    the baked cloud pattern)."""
     for decl in RENDER_PASSES:
         body = resolve_path(decl.shader).read_text()
         assert re.search(r"^//.*Reads", body, re.M)
         full = assemble(decl.shader).text
         assert not re.search(r"^\s*uniform\s", full, re.M), f"{decl.name} declares a uniform"
-        assert set(re.findall(r"\bo_(\w+)\s*=", full)) == {"view"}
+        assert set(re.findall(r"\bo_(\w+)\s*=", full)) == set(decl.writes), decl.name
+        assert decl.writes == ["view"] or decl is CLOUD_NOISE
 
 
 def test_layer_ids_match_the_shaders():
@@ -246,3 +249,44 @@ def test_label_and_legend_are_drawn(make_sim):
     assert diff[:40, :100].mean() > 0.05  # year label, top left
     assert diff[-50:, :140].mean() > 0.05  # legend, bottom left
     assert diff[60:120, 150:300].mean() == 0  # the middle of the map is untouched
+
+
+def test_equalised_pattern_cuts_any_share_of_the_sphere():
+    """equalise_by_area against the sphere's cell areas (planetsim.grid): the cells above
+    1 - c are the share c of the area, for any c, and the values keep their order."""
+    rng = np.random.default_rng(3)
+    raw = rng.normal(size=(64, 128)) + np.linspace(-2, 2, 64)[:, None]  # poles differ
+    u = equalise_by_area(raw)
+    area = Grid(128, 64).area_weight
+    for c in (0.05, 0.3, 0.5, 0.77, 0.95):
+        assert area[u > 1 - c].sum() == pytest.approx(c, abs=area.max())
+    order = np.argsort(raw, axis=None)
+    assert (np.diff(u.ravel()[order]) > 0).all()
+
+
+def _sunlit_ocean(make_sim, cover: float, cam: Camera) -> np.ndarray:
+    sim = make_sim()
+    sim.set_uniform("surface_heat", 0.0)
+    _write(sim, "terrain", x=-3000.0)
+    _write(sim, "air", y=15.0)  # no sea ice
+    _write(sim, "moisture", z=cover)
+    sim.set_uniform("sun_dir", (1.0, 0.0, 0.0))  # noon where we look
+    img = render_frame(sim, "globe", "biome", (128, 128), cam, label=False, overlays=(), time=0)
+    return img.astype(np.float64).mean(-1)
+
+
+def test_globe_clouds_cover_their_share_of_the_sky_in_patches(make_sim):
+    """Cloud cover c (moisture.z) is the share of the sky that is cloud: with c everywhere,
+    about c of the sunlit disc is white cloud and the rest clear sea, with few pixels in
+    between (patches, not an even veil of opacity c)."""
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    _, _, disc = _globe_lonlat(128, cam)
+    clear, full = _sunlit_ocean(make_sim, 0.0, cam), _sunlit_ocean(make_sim, 1.0, cam)
+    lit = disc & (full - clear > 80)
+    assert lit.mean() > 0.4
+    for c in (0.25, 0.6):
+        a = (_sunlit_ocean(make_sim, c, cam) - clear)[lit] / (full - clear)[lit]
+        cloudy = a > 0.5
+        # One hemisphere holds a few dozen cloud systems: its share is near, not at, c.
+        assert cloudy.mean() == pytest.approx(c, abs=0.12)
+        assert ((a > 0.15) & (a < 0.85)).mean() < 0.25

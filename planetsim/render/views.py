@@ -19,6 +19,7 @@ import moderngl
 import numpy as np
 
 from ..errors import PlanetsimError
+from ..grid import Grid
 from ..passes import FieldUse, PassDecl, Uniform
 from ..shaders import assemble, compile_program
 from ..stages.protoplanet import SURFACE_HEAT
@@ -46,6 +47,8 @@ _READS = tuple(
     )
 )
 _OUT = FieldUse("view", "out", "RGBA8 picture (not a field: a target texture)")
+# Not a field either: the pattern the globe's clouds are cut from (Views.cloud_noise).
+_CLOUD_NOISE = FieldUse("cloud_noise", "in", "baked cloud pattern, uniform 0..1 by area")
 
 COMMON_UNIFORMS = (
     Uniform("flow_max", "float", 1.0, "cells", "largest flow accumulation: river colour scale"),
@@ -89,7 +92,7 @@ GLOBE_VIEW = ViewDecl(
     shader="render/globe.frag",
     stage="render",
     doc="lit sphere: ocean glint, biomes, ice, clouds, rim, molten glow, night lights",
-    fields=(*_READS, _OUT),
+    fields=(*_READS, _CLOUD_NOISE, _OUT),
     uniforms=(
         *COMMON_UNIFORMS,
         *(
@@ -106,7 +109,17 @@ GLOBE_VIEW = ViewDecl(
     ),
 )
 
-RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW)
+CLOUD_NOISE = PassDecl(
+    name="cloud_noise",
+    shader="render/cloud_noise.frag",
+    stage="render",
+    doc="the globe's cloud pattern: warped fBM on the sphere, baked once per seed",
+    fields=(FieldUse("noise", "out", "x: the pattern, about -1..1 (a texture, not a field)"),),
+    uniforms=(Uniform("bake_size", "ivec2", (1024, 512), "texels", "baked texture size"),),
+)
+CLOUD_BAKE_SIZE = (1024, 512)  # 20 km texels: finer than the globe shows below 4K pictures
+
+RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW, CLOUD_NOISE)
 _VARIANTS: dict[tuple[str, int, int, bool], ViewDecl] = {}
 
 
@@ -122,6 +135,24 @@ def view_decl(view: str, layer: int, overlay_bits: int, molten: bool = False) ->
         d = dataclasses.replace(base, name=name, defines=defines)
         _VARIANTS[key] = d
     return d
+
+
+def equalise_by_area(values: np.ndarray) -> np.ndarray:
+    """Values of an equirectangular (H, W) grid, rows south to north, mapped to 0..1 by their
+    rank weighted by each cell's area on the sphere: afterwards cells holding a value above
+    1 - c make up the share c of the sphere's area, for every c. (The globe's clouds are
+    where the pattern is above 1 - cover: they cover what the cloud-cover field says.)"""
+    h, w = values.shape
+    weight = np.broadcast_to(Grid(w, h).area_weight, values.shape).ravel()
+    order = np.argsort(values, axis=None, kind="stable")
+    cdf = np.cumsum(weight[order]) - 0.5 * weight[order]  # mid-rank: symmetric about 1/2
+    out = np.empty(values.size, np.float32)
+    out[order] = cdf / weight.sum()
+    return out.reshape(h, w)
+
+
+# Baked and equalised patterns by (seed, size): the same for every simulation of a seed.
+_CLOUD_PATTERNS: dict[tuple[int, tuple[int, int]], np.ndarray] = {}
 
 
 def overlay_bits(view: str, overlays: Iterable[str] | None) -> int:
@@ -196,6 +227,31 @@ class Views:
         )
         self._blit: moderngl.Program | None = None
         self._blit_vao: moderngl.VertexArray | None = None
+        self._cloud_noise: moderngl.Texture | None = None
+
+    def cloud_noise(self) -> moderngl.Texture:
+        """The globe's cloud pattern (one float channel, uniform 0..1 by area): baked by the
+        cloud_noise pass and equalised with numpy once per seed, uploaded once per context."""
+        if self._cloud_noise is None:
+            size = CLOUD_BAKE_SIZE
+            key = (int(self.sim.seed), size)
+            pattern = _CLOUD_PATTERNS.get(key)
+            if pattern is None:
+                tex = self.ctx.texture(size, 4, dtype="f4")
+                fbo = self.ctx.framebuffer(color_attachments=[tex])
+                try:
+                    vals = {**self.sim.values, "bake_size": size}
+                    self.sim.runner.run(CLOUD_NOISE, vals, into=fbo)
+                    raw = np.frombuffer(tex.read(), np.float32).reshape(size[1], size[0], 4)
+                finally:
+                    self.ctx.extra["planetsim_default_fbo"].use()  # before ours goes
+                    fbo.release()
+                    tex.release()
+                pattern = equalise_by_area(raw[..., 0])
+                _CLOUD_PATTERNS[key] = pattern
+            tex = self.ctx.texture(size, 1, pattern.tobytes(), dtype="f4")
+            self._cloud_noise = tex
+        return self._cloud_noise
 
     # ---- data for legends and colour scales ---------------------------------------------------
     def field_array(self, name: str) -> np.ndarray:
@@ -293,7 +349,8 @@ class Views:
         for u in units:
             self._linear.use(location=u)
         try:
-            self.sim.runner.run(decl, vals, into=fbo)
+            extra = {"cloud_noise": self.cloud_noise()} if "cloud_noise" in decl.reads else None
+            self.sim.runner.run(decl, vals, into=fbo, textures=extra)
         finally:
             for u in units:
                 self._linear.clear(location=u)
@@ -386,6 +443,9 @@ class Views:
             self._blit.release()
         self._blit = self._blit_vao = None
         self._linear.release()
+        if self._cloud_noise is not None:
+            self._cloud_noise.release()
+            self._cloud_noise = None
         self._arrays.clear()
         _VIEWS.pop(self.sim, None)
 

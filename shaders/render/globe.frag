@@ -4,7 +4,8 @@
 // a molten glow early on (u_surface_heat), the day/night terminator from u_sun_dir with city
 // lights (civ.w) on the night side. Other layers are draped on the lit sphere. The molten
 // glow's noise is compiled in only while the surface is hot (#define MOLTEN 1).
-// Reads: terrain, water, air, moisture, life, civ (never written). Writes: the view (RGBA8).
+// Reads: terrain, water, air, moisture, life, civ (never written), and cloud_noise (the baked
+// cloud pattern, render/cloud_noise.frag). Writes: the view (RGBA8).
 #include "render/common.glsl"
 #include "lib/noise.glsl"
 
@@ -92,8 +93,20 @@ void main() {
     }
 
     if (natural) {
-        // Clouds: lit by the sun on the sphere's normal, dark at night.
-        float cloud = clamp(view_sample(t_moisture, px).z, 0.0, 1.0) * 0.85;
+        // Clouds, lit by the sun on the sphere's normal, dark at night. The cover field
+        // (moisture.z) is the share of the sky that is cloud: the clouds are drawn where the
+        // baked pattern t_cloud_noise (uniform 0..1 by area) exceeds 1 - cover, so they cover
+        // that share in patches with clear sky between, not as an even veil. The pattern
+        // turns slowly eastward (one turn in 100 s of video) so the clouds drift.
+        float cover = clamp(view_sample(t_moisture, px).z, 0.0, 1.0);
+        vec2 cuv = vec2(fract((ll.y + PI) / TAU - 0.01 * u_anim_time), (ll.x + 0.5 * PI) / PI);
+        float pattern = texture(t_cloud_noise, cuv).x;
+        // Soft edges that never reach past 0 or 1 (the cut's mean is then exactly cover), and
+        // clouds thicker inside than at their rims.
+        float cut = 1.0 - cover;
+        float edge = max(min(0.1, min(cover, cut)), 1e-4);
+        float thick = mix(0.72, 0.95, smoothstep(cut, cut + 0.3, pattern));
+        float cloud = thick * smoothstep(cut - edge, cut + edge, pattern);
         vec3 cl = vec3(0.96) * (0.04 + 0.96 * max(mu, 0.0));
         col = mix(col, cl, cloud);
         // City lights on the night side, dimmed a little under clouds.
