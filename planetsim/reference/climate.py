@@ -32,6 +32,7 @@ class ClimateParams:
     rain_timescale_days: float = 6.0
     rain_lift_height: float = 1500.0  # m
     rain_sink_height: float = 150.0  # m
+    cloud_rh_critical: float = 0.8
 
 
 # ---- pressure ---------------------------------------------------------------------------------
@@ -283,7 +284,9 @@ def vapour_step(
     rain += excess
     q -= excess
     precip = rain / dt * SECONDS_PER_YEAR
-    cloud = np.maximum(smoothstep(0.5, 1.0, q / cap), 1 - np.exp(-precip / 1500))
+    # Sundqvist et al. (1989) from humidity; raining air is cloudy whatever its humidity.
+    rh_cloud = 1 - np.sqrt(np.clip((1 - q / cap) / (1 - p.cloud_rh_critical), 0, 1))
+    cloud = np.maximum(rh_cloud, 1 - np.exp(-precip / 1500))
     return np.stack([q, precip, cloud, moisture[..., 3]], -1)
 
 

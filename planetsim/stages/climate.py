@@ -142,6 +142,19 @@ RAIN_SINK_HEIGHT = Uniform(
     "rain_sink_height", "float", 150.0, "m", "descent that cuts rain by a factor e", 1.0
 )
 
+# Cloud fraction from relative humidity h above a critical h_c (Sundqvist, Berge &
+# Kristjansson 1989, Mon. Wea. Rev. 117, 1641): C = 1 - sqrt((1 - h) / (1 - h_c)). Typical
+# values 0.75-0.85; below h_c the sky is clear (of this term: raining air is cloudy anyway).
+CLOUD_RH_CRITICAL = Uniform(
+    "cloud_rh_critical",
+    "float",
+    0.8,
+    "0..1",
+    "relative humidity at which cloud begins (Sundqvist 1989)",
+    0.0,
+    0.99,
+)
+
 # ---- passes -----------------------------------------------------------------------------------
 CLIMATE_INIT = PassDecl(
     name="climate_init",
@@ -242,6 +255,7 @@ VAPOUR = PassDecl(
         RAIN_TIMESCALE,
         RAIN_LIFT_HEIGHT,
         RAIN_SINK_HEIGHT,
+        CLOUD_RH_CRITICAL,
     ),
 )
 

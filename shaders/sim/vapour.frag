@@ -13,8 +13,9 @@
 //    f_lift = (1 - exp(-dz+ / rain_lift_height)) smoothstep(0.05, 0.5, h)   (air cools rising)
 //    f_still = 1 - exp(-dt / rain_timescale h^2 exp(-dz- / rain_sink_height)) (sinking air dries)
 //    rain = q (1 - (1 - f_lift)(1 - f_still)), then whatever still exceeds C (cooling air);
-// 4. precipitation = rain / dt, mm/yr (1 kg/m^2 = 1 mm); cloud = max(smoothstep(0.5, 1, h),
-//    1 - exp(-precipitation / 1500 mm/yr)).
+// 4. precipitation = rain / dt, mm/yr (1 kg/m^2 = 1 mm); cloud fraction = max(Sundqvist et
+//    al. 1989's 1 - sqrt((1 - h) / (1 - cloud_rh_critical)) (0 below the critical humidity),
+//    1 - exp(-precipitation / 1500 mm/yr)) (raining air is cloudy).
 #include "lib/grid.glsl"
 #include "lib/climate.glsl"
 
@@ -90,6 +91,7 @@ void main() {
     q -= excess;
 
     float precip = rain / dt * SECONDS_PER_YEAR;
-    float cloud = max(smoothstep(0.5, 1.0, q / cap), 1.0 - exp(-precip / 1500.0));
+    float rh_cloud = 1.0 - sqrt(clamp((1.0 - q / cap) / (1.0 - u_cloud_rh_critical), 0.0, 1.0));
+    float cloud = max(rh_cloud, 1.0 - exp(-precip / 1500.0));
     o_moisture = vec4(q, precip, cloud, m.w);
 }
