@@ -85,6 +85,14 @@ def _positive_float(text: str) -> float:
     return v
 
 
+def _x264_preset(text: str) -> str:
+    from .export import X264_PRESETS
+
+    if text not in X264_PRESETS:
+        raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(X264_PRESETS)}")
+    return text
+
+
 def _float_pair(text: str) -> tuple[float, float]:
     try:
         a, b = (float(v) for v in text.split(","))
@@ -243,6 +251,14 @@ def add_output_args(p: argparse.ArgumentParser, resume: bool = False) -> None:
     p.add_argument("--view", default=d("globe"), help="globe (default) or map")
     p.add_argument("--layer", default=d("elevation"), help="layer to show (default elevation)")
     p.add_argument("--fps", type=_positive_float, default=d(30.0), help="video frame rate")
+    p.add_argument(
+        "--x264-preset",
+        type=_x264_preset,
+        default=d("medium"),
+        metavar="PRESET",
+        help="H.264 speed of an .mp4: ultrafast .. veryslow (default medium; veryfast "
+        "encodes about 3x faster at CRF 18, files about the same size)",
+    )
     if not resume:
         p.add_argument(
             "--from",
@@ -353,6 +369,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             checkpoint_dir=ckpt_dir,
             progress=not args.quiet,
             force=args.force,
+            x264_preset=args.x264_preset,
         )
         if not args.quiet:
             print(f"{result.summary()} [{sim.renderer}]")
@@ -413,6 +430,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             force=args.force,
             resume=resume,
+            x264_preset=pick("x264_preset", "medium"),
         )
         if not args.quiet:
             print(f"{result.summary()} [{sim.renderer}]")

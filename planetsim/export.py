@@ -180,8 +180,31 @@ class _Writer:
         pass
 
 
+# x264's speed presets, fastest first. At CRF 18 they trade encoding time for file size at
+# about the same quality: 1080p globe frames on 2 cores (llvmpipe machine) encoded at 16.8
+# fps with medium, 32.5 with faster and 47.3 with veryfast, to files within 15 % in size.
+X264_PRESETS = (
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)
+
+
 class Mp4Writer(_Writer):
-    def __init__(self, out: Path, size: tuple[int, int], fps: float, meta: dict[str, Any]):
+    def __init__(
+        self,
+        out: Path,
+        size: tuple[int, int],
+        fps: float,
+        meta: dict[str, Any],
+        x264_preset: str = "medium",
+    ):
         super().__init__(out, size, fps, meta)
         import imageio_ffmpeg
 
@@ -202,6 +225,8 @@ class Mp4Writer(_Writer):
             output_params=[
                 "-crf",
                 "18",
+                "-preset",
+                x264_preset,
                 "-movflags",
                 "+faststart",
                 "-metadata",
@@ -388,6 +413,7 @@ class RenderSettings:
     metrics: str | None = None
     checkpoint_every: int | None = None
     checkpoint_dir: str | None = None
+    x264_preset: str = "medium"
 
 
 def default_size(view: str, width: int | None, height: int | None) -> tuple[int, int]:
@@ -424,6 +450,7 @@ def render_video(
     force: bool = False,
     resume: RenderSettings | None = None,
     on_picture: Callable[[int, np.ndarray], None] | None = None,
+    x264_preset: str = "medium",
 ) -> RenderResult:
     """Run `sim` from its current frame to `stop` and write the pictures of frames start,
     start+every, ... <= stop to `out` (.mp4, .gif, .png, or a folder of PNGs).
@@ -431,7 +458,8 @@ def render_video(
     start defaults to max(sim.frame, 1), stop to the story's end. `metrics` writes one CSV
     row per frame in the range; `checkpoint_every` N saves a checkpoint in `checkpoint_dir`
     whenever the frame is a multiple of N. `resume` continues a render that a checkpoint
-    recorded: PNG frames keep their numbers and the metrics rows before `start` are kept."""
+    recorded: PNG frames keep their numbers and the metrics rows before `start` are kept.
+    `x264_preset`: the H.264 encoder's speed preset of an .mp4 (X264_PRESETS)."""
     from .checkpoint import SUFFIX, save_checkpoint
     from .metrics import csv_header, csv_row
     from .metrics import metrics as compute_metrics
@@ -458,6 +486,10 @@ def render_video(
         raise PlanetsimError(f"unknown layer '{layer}' (layers: {', '.join(layers())})")
     if view not in views():
         raise PlanetsimError(f"unknown view '{view}' (views: {', '.join(views())})")
+    if x264_preset not in X264_PRESETS:
+        raise PlanetsimError(
+            f"unknown x264 preset '{x264_preset}' (presets: {', '.join(X264_PRESETS)})"
+        )
     cam = camera if isinstance(camera, CameraPath) else CameraPath.parse(camera)
     w, h = size
     origin = resume.start if resume is not None else start
@@ -491,6 +523,7 @@ def render_video(
         metrics=str(metrics_path.resolve()) if metrics_path else None,
         checkpoint_every=checkpoint_every,
         checkpoint_dir=str(ckpt_dir.resolve()) if ckpt_dir else None,
+        x264_preset=x264_preset,
     )
     meta = {
         **provenance(sim),
@@ -507,7 +540,7 @@ def render_video(
 
     writer: _Writer
     if kind == "mp4":
-        writer = Mp4Writer(out, (w, h), fps, meta)
+        writer = Mp4Writer(out, (w, h), fps, meta, x264_preset)
     elif kind == "gif":
         writer = GifWriter(out, (w, h), fps, meta)
     elif kind == "png":

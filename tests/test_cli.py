@@ -32,6 +32,36 @@ def test_render_mp4_quietly(capsys, gl, tmp_path):
     assert iio.imread(out, index=None).shape == (24, 64, 128, 3)
 
 
+def _x264_options(path: Path) -> bytes:
+    """The option string x264 writes into its stream ("... cabac=1 ref=3 ...")."""
+    data = path.read_bytes()
+    i = data.find(b"x264 - core")
+    assert i >= 0, "no x264 options in the stream"
+    return data[i : data.find(b"\x00", i)]
+
+
+def test_x264_preset_reaches_the_encoder_and_a_resume(capsys, gl, tmp_path):
+    """x264 records its options in the stream: ultrafast turns CABAC off and uses one
+    reference frame, medium uses CABAC and three. A resumed render keeps the preset."""
+    fast, ck = tmp_path / "fast.mp4", tmp_path / "ck"
+    argv = ["--x264-preset", "ultrafast", "--checkpoint-every", "3", str(ck)]
+    code, _, err = run(capsys, gl, "render", "--to", "6", *SMALL, "--out", str(fast), "-q", *argv)
+    assert code == 0, err
+    assert b"cabac=0" in _x264_options(fast) and b" ref=1 " in _x264_options(fast)
+    default = tmp_path / "default.mp4"
+    code, _, err = run(capsys, gl, "render", "--to", "6", *SMALL, "--out", str(default), "-q")
+    assert code == 0, err
+    assert b"cabac=1" in _x264_options(default) and b" ref=3 " in _x264_options(default)
+    again = tmp_path / "again.mp4"
+    code, _, err = run(capsys, gl, "resume", str(ck / "frame_000003.ckpt"), "--out", str(again),
+                       "-q")  # fmt: skip
+    assert code == 0, err
+    assert b"cabac=0" in _x264_options(again)
+    code, _, err = run(capsys, gl, "render", "--to", "2", *SMALL, "--out", str(tmp_path / "x.mp4"),
+                       "--x264-preset", "quick")  # fmt: skip
+    assert code == 2 and len(err.splitlines()) == 1 and "'quick' is not one of" in err
+
+
 def test_render_reports_progress_and_summary(capsys, gl, tmp_path):
     out = tmp_path / "f"
     code, stdout, err = run(capsys, gl, "render", "--to", "6", "--view", "map", *SMALL,
