@@ -184,28 +184,8 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     )
     t1 = time.perf_counter()
     every = max(int(v["tectonics_every"]), 1)
-    crust = rg.plates_step(
-        t64,
-        g,
-        rng,
-        speed=v["plate_speed"],
-        dt=dt * every,
-        sea=sea,
-        rift_depth=v["rift_depth"],
-        collision_stress=v["collision_stress"],
-    )
-    t64 = rg.uplift_step(
-        crust,
-        g,
-        dt=dt * every,
-        sea=sea,
-        uplift_rate=v["uplift_rate"],
-        max_elevation=v["max_elevation"],
-        stress_decay=v["stress_decay"],
-        talus=v["talus_slope"],
-        stress_spread=v["stress_spread"],
-        subsidence_rate=v["subsidence_rate"],
-    )
+    crust = rg.plates_step(t64, g, rng, dt=dt * every, sea=sea, **rg.plates_args(v))
+    t64 = rg.uplift_step(crust, g, dt=dt * every, sea=sea, **rg.uplift_args(v))
     t2 = time.perf_counter()
     z = t64[..., 0]
     fr = rg.flow_step(z, water, np.ones(g.shape), g, sea, False)
@@ -277,9 +257,10 @@ def bench_size(ctx: Any, size: tuple[int, int], args: argparse.Namespace) -> dic
         period = schedule_period(sim)
         row: dict[str, Any] = {"grid": f"{size[0]}x{size[1]}", "cells": cells, "ms": {}}
 
-        def timed(name: str, fn: Callable[[], None]) -> None:
+        def timed(name: str, fn: Callable[[], None], every: int = period) -> None:
+            """Batches of `every` calls of fn (whole schedule periods of sim steps)."""
             print(f"    {name} ...", file=sys.stderr, flush=True)
-            sec, runs, cpu = time_batch(fn, sim.finish, args.min_time, args.repeats, period)
+            sec, runs, cpu = time_batch(fn, sim.finish, args.min_time, args.repeats, every)
             row["ms"][name] = sec * 1e3
             row.setdefault("cpu_ms", {})[name] = cpu * 1e3
             row.setdefault("runs_ms", {})[name] = [r * 1e3 for r in runs]
@@ -294,7 +275,6 @@ def bench_size(ctx: Any, size: tuple[int, int], args: argparse.Namespace) -> dic
                     timed(grp, lambda on=on: _stages_step(sim, on))
         timed("story", lambda: story_step(sim))
         cam = Camera(yaw=30.0, pitch=15.0)
-        period, saved = 1, period
 
         # Each render is finished before the next, as a displayed frame is: llvmpipe drops
         # the earlier of two whole-screen opaque draws into one target that nothing read in
@@ -304,17 +284,15 @@ def bench_size(ctx: Any, size: tuple[int, int], args: argparse.Namespace) -> dic
             render_texture(sim, "globe", "biome", args.render, cam, label=False)
             sim.finish()
 
-        timed("globe", globe)
-        period = saved
+        timed("globe", globe, every=1)  # a render advances no schedule
 
         def frame() -> None:
             for _ in range(args.steps_per_frame):
                 story_step(sim)
             globe()
 
-        period = math.lcm(period, args.steps_per_frame) // args.steps_per_frame  # whole periods
-        timed("frame", frame)
-        period = saved
+        spf = args.steps_per_frame
+        timed("frame", frame, every=math.lcm(period, spf) // spf)  # frames of whole periods
         row["steps_per_frame"] = args.steps_per_frame
         if not args.no_numpy:
             if cells <= args.numpy_max_cells:

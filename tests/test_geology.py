@@ -405,29 +405,16 @@ def test_plates_and_uplift_match_numpy_reference(make_sim):
         t.astype(np.float64),
         g,
         np.random.default_rng(0),
-        speed=v["plate_speed"],
         dt=v["dt"],
         sea=-100.0,
-        rift_depth=v["rift_depth"],
-        collision_stress=v["collision_stress"],
+        **ref.plates_args(v),
     )
     np.testing.assert_array_equal(got[..., 1], want[..., 1].astype(np.float32))
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-4)
     assert (want[..., 2] > t[..., 2] + 0.2).sum() > 10  # collisions happened
     sim.run_pass("uplift")
     got2 = sim.field("terrain").read()
-    want2 = ref.uplift_step(
-        got.astype(np.float64),
-        g,
-        dt=v["dt"],
-        sea=-100.0,
-        uplift_rate=v["uplift_rate"],
-        max_elevation=v["max_elevation"],
-        stress_decay=v["stress_decay"],
-        talus=v["talus_slope"],
-        stress_spread=v["stress_spread"],
-        subsidence_rate=v["subsidence_rate"],
-    )
+    want2 = ref.uplift_step(got.astype(np.float64), g, dt=v["dt"], sea=-100.0, **ref.uplift_args(v))
     np.testing.assert_allclose(got2, want2, rtol=1e-5, atol=0.05)
 
 

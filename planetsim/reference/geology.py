@@ -258,6 +258,28 @@ def move_probabilities(pid, speed_cm_yr: float, dt: float, grid: Grid) -> np.nda
     return np.where(s > 1, p / np.maximum(s, 1e-30), p)
 
 
+def plates_args(values) -> dict:
+    """plates_step's tuning keywords from a simulation's uniform values (one mapping, shared
+    by the tests and the benchmark)."""
+    return {
+        "speed": values["plate_speed"],
+        "rift_depth": values["rift_depth"],
+        "collision_stress": values["collision_stress"],
+    }
+
+
+def uplift_args(values) -> dict:
+    """uplift_step's tuning keywords from a simulation's uniform values."""
+    return {
+        "uplift_rate": values["uplift_rate"],
+        "max_elevation": values["max_elevation"],
+        "stress_decay": values["stress_decay"],
+        "talus": values["talus_slope"],
+        "stress_spread": values["stress_spread"],
+        "subsidence_rate": values["subsidence_rate"],
+    }
+
+
 def plates_step(
     t, grid: Grid, rng: np.random.Generator, *, speed, dt, sea, rift_depth, collision_stress
 ) -> np.ndarray:

@@ -237,6 +237,7 @@ class Views:
             key = (int(self.sim.seed), size)
             pattern = _CLOUD_PATTERNS.get(key)
             if pattern is None:
+                before = self.ctx.fbo
                 tex = self.ctx.texture(size, 4, dtype="f4")
                 fbo = self.ctx.framebuffer(color_attachments=[tex])
                 try:
@@ -244,7 +245,8 @@ class Views:
                     self.sim.runner.run(CLOUD_NOISE, vals, into=fbo)
                     raw = np.frombuffer(tex.read(), np.float32).reshape(size[1], size[0], 4)
                 finally:
-                    self.ctx.extra["planetsim_default_fbo"].use()  # before ours goes
+                    if before is not None:  # as render_into: never leave a released one bound
+                        before.use()
                     fbo.release()
                     tex.release()
                 pattern = equalise_by_area(raw[..., 0])

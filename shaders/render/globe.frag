@@ -99,7 +99,7 @@ void main() {
         // that share in patches with clear sky between, not as an even veil. The pattern
         // turns slowly eastward (one turn in 100 s of video) so the clouds drift.
         float cover = clamp(view_sample(t_moisture, px).z, 0.0, 1.0);
-        vec2 cuv = vec2(fract((ll.y + PI) / TAU - 0.01 * u_anim_time), (ll.x + 0.5 * PI) / PI);
+        vec2 cuv = px / vec2(u_size) - vec2(0.01 * u_anim_time, 0.0); // same layout as the grid
         float pattern = texture(t_cloud_noise, cuv).x;
         // Soft edges that never reach past 0 or 1 (the cut's mean is then exactly cover), and
         // clouds thicker inside than at their rims.
