@@ -53,6 +53,7 @@ MAP_ASPECT = 2.0  # the equirectangular map is twice as wide as high
 SPEED_MIN, SPEED_MAX = 1.0 / 64.0, 256.0
 DEFAULT_FPS = 60.0
 SCREENSHOT_STEM = "planetsim"
+RESCUE_STEM = "planetsim-rescue"  # the checkpoint the window saves when it fails
 _NO_DISPLAY = (
     "no display to open a window on ({why}); use `planetsim render` to make pictures "
     "headless, or run under a virtual display (xvfb-run planetsim view)"
@@ -98,6 +99,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=_pixels, default=1280, help="window width, px")
     parser.add_argument("--height", type=_pixels, default=720, help="window height, px")
     parser.add_argument("--fullscreen", action="store_true", help="start fullscreen")
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="CKPT",
+        help="continue the story from a checkpoint (from `render --checkpoint-every`, or the "
+        "one the window saves if it fails); its preset, grid and seed replace --preset, "
+        "--size and --seed",
+    )
     parser.add_argument("--view", default="globe", help="first view shown: globe or map")
     parser.add_argument("--layer", default=None, help=f"first layer shown: {', '.join(layers())}")
     parser.add_argument(
@@ -168,6 +178,7 @@ class ViewerOptions:
     render_scale: float | None = None  # None: adaptive (at most 1); a number: fixed
     pause_at_end: bool = True
     title: str = "planetsim"
+    resume: Path | None = None  # a checkpoint to continue instead of starting the preset
 
 
 def options_from_args(args: argparse.Namespace) -> ViewerOptions:
@@ -189,6 +200,7 @@ def options_from_args(args: argparse.Namespace) -> ViewerOptions:
         vsync=not args.no_vsync,
         pace=args.pace,
         render_scale=args.render_scale,
+        resume=args.resume,
     )
 
 
@@ -215,6 +227,10 @@ def check_options(o: ViewerOptions) -> None:
         check_output(path, o.force)
     if not o.screenshot_dir.is_dir():
         raise PlanetsimError(f"--screenshot-dir {o.screenshot_dir} is not a folder")
+    if o.resume is not None:
+        from .checkpoint import read_checkpoint
+
+        read_checkpoint(o.resume)  # a missing or damaged checkpoint: one line, no window
 
 
 def check_display() -> None:
@@ -230,9 +246,20 @@ def run(args: argparse.Namespace) -> int:
     check_options(opts)
     check_display()
     with Viewer(opts) as viewer:
-        viewer.run()
+        try:
+            viewer.run()
+        except (PlanetsimError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a GL failure mid-story: one line, the story kept
+            raise viewer.failure(exc) from None
         print(viewer.summary())
     return 0
+
+
+class WindowError(PlanetsimError):
+    """The window failed while it played (a GL error, say): an internal failure, exit 1."""
+
+    exit_code = 1
 
 
 # ---- pacing ------------------------------------------------------------------------------------
@@ -447,7 +474,12 @@ class Viewer:
         try:
             self._open_window()
             self.ctx = create_context("window")
-            self.sim = Simulation(opts.preset, opts.size, opts.seed, ctx=self.ctx)
+            if opts.resume is not None:
+                from .checkpoint import load_checkpoint
+
+                self.sim = load_checkpoint(opts.resume, ctx=self.ctx)
+            else:
+                self.sim = Simulation(opts.preset, opts.size, opts.seed, ctx=self.ctx)
             self._blit = compile_program(self.ctx, assemble("ui/blit.frag"), "ui/blit")
             self._blit["u_image"].value = 0
             self._vao = self.ctx.vertex_array(self._blit, [])
@@ -462,7 +494,7 @@ class Viewer:
         self.speed = min(max(opts.speed, SPEED_MIN), SPEED_MAX)
         self.paused = False
         self.show_help = False
-        self.substep = 0
+        self.substep = self.sim.substep  # a checkpoint may stop part-way through a frame
         self.frames = 0  # window frames drawn
         self.steps_last = 0
         self._rng = random.Random()
@@ -646,6 +678,30 @@ class Viewer:
             "camera": {"yaw": c.yaw, "pitch": c.pitch, "distance": c.distance, "fov": c.fov},
             "comment": provenance_line(self.sim),
         }
+
+    def failure(self, exc: BaseException) -> WindowError:
+        """The one line for a failure while the window played. The story so far is saved
+        first, as a checkpoint beside the screenshots (which stay as they are)."""
+        what = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        where = "the window failed"
+        sim = self.sim
+        if sim is None:
+            return WindowError(f"{where} ({what.rstrip(': ')})")
+        where += f" at story frame {sim.frame} ({sim.year_label})"
+        try:
+            from .checkpoint import save_checkpoint
+
+            path = next_free_path(self.opts.screenshot_dir, RESCUE_STEM, ".ckpt")
+            save_checkpoint(sim, path)
+        except Exception as again:  # the context itself may be gone
+            return WindowError(
+                f"{where} ({what.rstrip(': ')}); the story could not be saved "
+                f"({type(again).__name__})"
+            )
+        return WindowError(
+            f"{where} ({what.rstrip(': ')}); the story so far is saved in {path}: "
+            f"planetsim view --resume {path}"
+        )
 
     def summary(self) -> str:
         sim = self.sim

@@ -290,3 +290,43 @@ def test_globe_clouds_cover_their_share_of_the_sky_in_patches(make_sim):
         # One hemisphere holds a few dozen cloud systems: its share is near, not at, c.
         assert cloudy.mean() == pytest.approx(c, abs=0.12)
         assert ((a > 0.15) & (a < 0.85)).mean() < 0.25
+
+
+# ---- render targets (issue 20: a legend drawn mid-frame released the frame's own target) ----
+def test_target_cache_keeps_its_limit_and_never_releases_a_pinned_target(gl):
+    from planetsim.render.targets import TargetCache
+
+    cache = TargetCache(gl, 2)
+    with cache.pinned((8, 4)) as (tex, fbo):
+        for n in range(5):  # more sizes than the cache holds, asked for while (8, 4) is drawn
+            cache.get((n + 1, 1))
+            assert (8, 4) in cache and len(cache) <= 3
+        fbo.use()  # still a live framebuffer: an evicted one would raise here
+        fbo.clear(1.0, 0.0, 0.0, 1.0)
+        assert np.frombuffer(tex.read(), np.uint8)[:4].tolist() == [255, 0, 0, 255]
+    assert len(cache) == 2  # the pin is gone: back within the limit
+    assert set(cache.sizes()) == {(8, 4), (5, 1)}  # the pinned one and the newest
+    cache.get((8, 4))
+    cache.get((9, 9))
+    assert cache.sizes() == [(8, 4), (9, 9)]  # least recently used first, not oldest made
+    cache.release()
+
+
+def test_pictures_at_more_sizes_than_kept_with_legends_draw_into_live_targets(make_sim):
+    """Sizes and legends in the order that used to release the frame's own target: a map at
+    A and B with a colour bar, then A again with the biome legend (a new bar size) while A was
+    the oldest target held. Every picture must equal the same picture drawn alone."""
+    from planetsim.render.views import PICTURE_TARGETS
+
+    sim = make_sim(size=(32, 16))
+    sizes = [(64 + 16 * i, 32 + 8 * i) for i in range(PICTURE_TARGETS + 2)]
+    order = [(sizes[0], "temperature"), (sizes[1], "temperature"), (sizes[0], "biome")]
+    order += [(s, lay) for s in sizes for lay in ("precipitation", "biome")]
+    order += [(sizes[0], "elevation"), (sizes[-1], "co2"), (sizes[0], "people")]
+    got = [render_frame(sim, "map", lay, s, label=True) for s, lay in order]
+    assert len(views_of(sim).targets) <= PICTURE_TARGETS
+    alone = make_sim(size=(32, 16))  # the same empty world, a fresh set of targets each time
+    for (s, lay), img in zip(order, got, strict=True):
+        assert img.shape == (s[1], s[0], 3)
+        views_of(alone).release()
+        np.testing.assert_array_equal(img, render_frame(alone, "map", lay, s, label=True))

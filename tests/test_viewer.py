@@ -310,7 +310,88 @@ def test_cli_entry_runs_and_saves(xdisplay, tmp_path):
     assert _png(shot).shape == (80, 160, 3)
 
 
-# ---- the subprocess ----------------------------------------------------------------------------
+def test_five_runs_under_load_exit_0_with_their_screenshots(xdisplay, tmp_path):
+    """Issue 20: with the CPU busy the adaptive pacing draws the picture at changing sizes,
+    and the screenshots (full size, with a legend) came between them; a legend's colour bar
+    could then release the frame's own target. Five runs in a row must all finish."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        for i in range(5):
+            a, b = tmp_path / f"a{i}.png", tmp_path / f"b{i}.png"
+            res = run_here(
+                ["-m", "planetsim", "view", "--preset", "quick", "--size", "128x64",
+                 "--width", "320", "--height", "180", "--max-frames", "60",
+                 "--screenshot-at", f"30:{a}", "--screenshot-at", f"60:{b}",
+                 "--screenshot-dir", str(tmp_path)],
+                xdisplay,
+            )  # fmt: skip
+            assert res.returncode == 0, f"run {i + 1}: {res.stderr[-2000:]}"
+            for shot in (a, b):
+                assert _png(shot).shape == (180, 320, 3) and _png(shot).std() > 1.0
+    finally:
+        busy.kill()
+        busy.wait()
+    assert not list(tmp_path.glob("*.ckpt"))  # no run failed and saved a rescue
+
+
+def test_a_gl_failure_is_one_line_exit_1_and_the_story_is_kept(xdisplay, tmp_path, make_sim):
+    """A GL error while the window plays (injected: the 12th picture fails as an incomplete
+    framebuffer would): one line, exit 1, the screenshot already taken stays, and the story is
+    saved as a checkpoint that `view --resume` continues."""
+    (tmp_path / "planetsim-rescue-0001.ckpt").write_bytes(b"a file the user had")
+    res = run_here(["fail", str(tmp_path)], xdisplay)
+    assert res.returncode == 1, res.stderr[-3000:]
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr[-3000:]
+    assert lines[0].startswith("planetsim: error: the window failed at story frame")
+    assert "framebuffer is not complete" in lines[0]
+    assert _png(tmp_path / "early.png").std() > 1.0  # written before the failure, kept
+    assert (tmp_path / "planetsim-rescue-0001.ckpt").read_bytes() == b"a file the user had"
+    rescue = tmp_path / "planetsim-rescue-0002.ckpt"
+    assert f"planetsim view --resume {rescue}" in lines[0]
+    from planetsim.checkpoint import load_checkpoint
+
+    frame = int(lines[0].split("story frame ")[1].split()[0])
+    with load_checkpoint(rescue, ctx=make_sim().ctx) as sim:
+        assert sim.frame == frame > 0
+        assert np.ptp(sim.field("terrain").read()[..., 0]) > 0  # the planet, not a blank
+    after = tmp_path / "after.png"
+    res = run_here(
+        ["-m", "planetsim", "view", "--resume", str(rescue), "--width", "160", "--height",
+         "80", "--pace", "fixed", "--max-frames", "2", "--screenshot-at", f"2:{after}"],
+        xdisplay,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert f"story frame {frame + 2}," in res.stdout  # two window frames from the checkpoint
+    assert _png(after).shape == (80, 160, 3)
+
+
+# ---- the subprocesses --------------------------------------------------------------------------
+def _fail(out: Path) -> None:
+    """`planetsim view` whose 12th picture raises the error an incomplete framebuffer gives."""
+    import moderngl
+
+    from planetsim.cli import main
+    from planetsim.render import views
+
+    (out / "story.toml").write_text(STORY)
+    draw = views.Views.draw
+    calls = [0]
+
+    def failing(self, *a, **kw):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] == 12:
+            raise moderngl.Error("the framebuffer is not complete (INCOMPLETE_ATTACHMENT)")
+        return draw(self, *a, **kw)
+
+    views.Views.draw = failing  # type: ignore[method-assign]
+    sys.exit(
+        main(["view", "--preset", str(out / "story.toml"), "--width", "160", "--height", "80",
+              "--pace", "fixed", "--render-scale", "1", "--max-frames", "40",
+              "--screenshot-at", f"5:{out / 'early.png'}", "--screenshot-dir", str(out)])
+    )  # fmt: skip
+
+
 def _drive(out: Path) -> None:
     import glfw
 
@@ -413,4 +494,4 @@ def _drive(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    _drive(Path(sys.argv[2]))
+    {"drive": _drive, "fail": _fail}[sys.argv[1]](Path(sys.argv[2]))

@@ -25,6 +25,7 @@ from ..shaders import assemble, compile_program
 from ..stages.protoplanet import SURFACE_HEAT
 from . import text
 from .layers import BIOMES, LAYERS, Layer, get_layer, legend_labels, legend_range, life_max
+from .targets import TargetCache
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
@@ -120,6 +121,7 @@ CLOUD_NOISE = PassDecl(
 CLOUD_BAKE_SIZE = (1024, 512)  # 20 km texels: finer than the globe shows below 4K pictures
 
 RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW, CLOUD_NOISE)
+PICTURE_TARGETS = 3  # picture sizes the views keep (render_texture's textures live this long)
 _VARIANTS: dict[tuple[str, int, int, bool], ViewDecl] = {}
 
 
@@ -216,7 +218,11 @@ class Views:
     def __init__(self, sim: Simulation):
         self.sim = sim
         self.ctx = sim.ctx
-        self.targets: dict[tuple[int, int], tuple[moderngl.Texture, moderngl.Framebuffer]] = {}
+        # Pictures by size (a window being resized asks for many: keep a few) and the legends'
+        # one-row colour bars apart from them, so drawing a legend in the middle of a frame
+        # can never release the frame's own target.
+        self.targets = TargetCache(self.ctx, PICTURE_TARGETS)
+        self.bar_targets = TargetCache(self.ctx, 4)
         self._arrays: dict[str, tuple[int, np.ndarray]] = {}
         self._images: dict[str, tuple[Any, moderngl.Texture]] = {}
         self._bars: dict[tuple[Any, ...], np.ndarray] = {}
@@ -302,21 +308,6 @@ class Views:
         return vals
 
     # ---- drawing ------------------------------------------------------------------------------
-    def target(self, size: tuple[int, int]) -> tuple[moderngl.Texture, moderngl.Framebuffer]:
-        got = self.targets.get(size)
-        if got is None:
-            if len(self.targets) >= 3:  # a window being resized: keep only a few sizes
-                old = next(iter(self.targets))
-                self._release_target(*self.targets.pop(old))
-            tex = self.ctx.texture(size, 4, dtype="f1")
-            got = (tex, self.ctx.framebuffer(color_attachments=[tex]))
-            self.targets[size] = got
-        return got
-
-    def _release_target(self, tex: moderngl.Texture, fbo: moderngl.Framebuffer) -> None:
-        fbo.release()
-        tex.release()
-
     def draw(
         self,
         tex: moderngl.Texture,
@@ -391,7 +382,7 @@ class Views:
                 bar_log=lay.log,
                 map_rect=(0.0, 0.0, float(n), 1.0),
             )
-            tex, fbo = self.target((n, 1))
+            tex, fbo = self.bar_targets.get((n, 1))
             self.run(view_decl("map", lay.index, 0), vals, fbo)
             got = np.frombuffer(tex.read(), np.uint8).reshape(n, 4)[:, :3].copy()
             if len(self._bars) > 64:
@@ -433,9 +424,8 @@ class Views:
         fbo.viewport = (0, 0, *fbo.size)
 
     def release(self) -> None:
-        for tex, fbo in self.targets.values():
-            self._release_target(tex, fbo)
-        self.targets.clear()
+        self.targets.release()
+        self.bar_targets.release()
         for _, tex in self._images.values():
             tex.release()
         self._images.clear()
@@ -486,10 +476,12 @@ def render_texture(
     time: float | None = None,
     legend: bool | None = None,
 ) -> moderngl.Texture:
-    """Draw a view into an RGBA8 texture owned by the simulation's views (valid until the next
-    draw at the same size); no readback."""
-    tex, fbo = views_of(sim).target(_check_size(size))
-    views_of(sim).draw(tex, fbo, view, layer, camera, label, overlays, time, legend)
+    """Draw a view into an RGBA8 texture owned by the simulation's views; no readback. It
+    stays valid until the next draw at the same size, or until PICTURE_TARGETS other sizes
+    have been drawn since (the views keep that many sizes)."""
+    v = views_of(sim)
+    with v.targets.pinned(_check_size(size)) as (tex, fbo):
+        v.draw(tex, fbo, view, layer, camera, label, overlays, time, legend)
     return tex
 
 
