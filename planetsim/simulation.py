@@ -21,10 +21,10 @@ import moderngl
 import numpy as np
 
 from . import stages as _stages  # noqa: F401  (registers every stage's passes)
+from .analysis.grid import Grid
 from .context import create_context, renderer_info
 from .errors import PlanetsimError, UniformError
 from .fields import FIELDS, Field
-from .grid import Grid
 from .passes import (  # noqa: F401  (register_state re-exported for stage authors)
     PASSES,
     STAGES,

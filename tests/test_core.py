@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import planetsim
+from planetsim.analysis import Grid
 from planetsim.errors import ContextError, FieldError, ShaderError
-from planetsim.grid import Grid
 from planetsim.passes import FieldUse, PassDecl, Uniform
 from planetsim.reference.relief import hillslope_step
 

@@ -10,8 +10,8 @@ import re
 import numpy as np
 import pytest
 
+from planetsim.analysis import Grid
 from planetsim.errors import PlanetsimError
-from planetsim.grid import Grid
 from planetsim.render import (
     GLOBE_VIEW,
     LAYERS,
@@ -252,7 +252,7 @@ def test_label_and_legend_are_drawn(make_sim):
 
 
 def test_equalised_pattern_cuts_any_share_of_the_sphere():
-    """equalise_by_area against the sphere's cell areas (planetsim.grid): the cells above
+    """equalise_by_area against the sphere's cell areas (planetsim.analysis.grid): the cells above
     1 - c are the share c of the area, for any c, and the values keep their order."""
     rng = np.random.default_rng(3)
     raw = rng.normal(size=(64, 128)) + np.linspace(-2, 2, 64)[:, None]  # poles differ

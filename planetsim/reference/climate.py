@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..grid import Grid
+from ..analysis.grid import Grid
 
 SECONDS_PER_YEAR = 31557600.0
 

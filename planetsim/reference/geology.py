@@ -8,7 +8,7 @@ import heapq
 
 import numpy as np
 
-from ..grid import Grid
+from ..analysis.grid import Grid
 from .relief import D8, step_distance
 
 # ---- hashing (lib/hash.glsl), for placing craters like the GPU does -------------------------

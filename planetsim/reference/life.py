@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..grid import Grid
+from ..analysis.grid import Grid
 
 EDGES = [(0, 1), (1, 0), (0, -1), (-1, 0)]  # N, E, S, W
 GTC_PER_PPM = 2.13

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..grid import Grid
+from ..analysis.grid import Grid
 
 D8 = [(0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1)]
 

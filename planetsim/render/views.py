@@ -18,8 +18,8 @@ except ImportError:  # pragma: no cover - PyGLM before 2.8
 import moderngl
 import numpy as np
 
+from ..analysis.grid import Grid
 from ..errors import PlanetsimError
-from ..grid import Grid
 from ..passes import FieldUse, PassDecl, Uniform
 from ..shaders import assemble, compile_program
 from ..stages.protoplanet import SURFACE_HEAT
