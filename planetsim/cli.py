@@ -318,9 +318,22 @@ def _checkpoint_opt(value: list[str] | None) -> tuple[int | None, str | None]:
 
 
 def _make_sim(args: argparse.Namespace) -> Simulation:
+    from .limits import GridTooLarge
     from .simulation import Simulation
 
-    return Simulation(preset=args.preset, size=args.size, seed=args.seed, ctx=args.ctx)
+    try:
+        return Simulation(preset=args.preset, size=args.size, seed=args.seed, ctx=args.ctx)
+    except GridTooLarge as exc:
+        if args.size is None:  # the preset's own grid: the message names the preset
+            raise
+        raise exc.named(f"--size {args.size[0]}x{args.size[1]}") from None
+
+
+def _check_picture(sim: Simulation, size: tuple[int, int], flags: str) -> None:
+    """Pictures the driver cannot draw are refused before the story runs."""
+    from .limits import check_picture
+
+    check_picture(sim.ctx, size, f"{flags} picture")
 
 
 def _check_layer_view(view: str, layer: str) -> None:
@@ -347,6 +360,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if kind == "mp4" and (size[0] % 2 or size[1] % 2):
         raise UsageError(f"an .mp4 needs an even width and height, got {size[0]}x{size[1]}")
     with _make_sim(args) as sim:
+        _check_picture(sim, size, "--width/--height")
         start = resolve_when(args.start, sim.timeline, "--from")
         stop = resolve_when(args.stop, sim.timeline, "--to")
         if start is not None and stop is not None and stop < start:
@@ -404,6 +418,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     if every_n is None and rec is not None and args.checkpoint_every is None:
         every_n, ckpt_dir = rec.checkpoint_every, rec.checkpoint_dir
     with load_checkpoint(args.checkpoint, ctx=args.ctx) as sim:
+        _check_picture(sim, size, "--width/--height")
         stop = resolve_when(args.stop, sim.timeline, "--to")
         if stop is None:
             stop = rec.stop if rec is not None else sim.timeline.total_frames
@@ -445,6 +460,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     check_output(out, args.force, folder=True)
     check_start_args(args)
     with _make_sim(args) as sim:
+        if args.width is not None:
+            _check_picture(sim, (args.width, max(args.width // 2, 1)), "--width")
         at = resolve_when(args.at, sim.timeline, "--at")
         at = sim.timeline.total_frames if at is None else at
         apply_start_args(sim, args)
@@ -473,6 +490,12 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"python: {sys.version.split()[0]}")
         for k, v in renderer_info(ctx).items():
             print(f"{k}: {v}")
+        from . import simulation  # noqa: F401  (registers every stage: their fields count)
+        from .fields import FIELDS
+        from .limits import describe
+
+        for line in describe(ctx, len(FIELDS)):
+            print(line)
         try:
             import imageio_ffmpeg
 

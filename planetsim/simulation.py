@@ -25,6 +25,7 @@ from .analysis.grid import Grid
 from .context import create_context, renderer_info
 from .errors import PlanetsimError, UniformError
 from .fields import FIELDS, Field
+from .limits import check_grid
 from .passes import (  # noqa: F401  (register_state re-exported for stage authors)
     PASSES,
     STAGES,
@@ -66,6 +67,15 @@ class Simulation:
         self.metric = metric or self.preset.metric
         self.ctx = ctx if ctx is not None else create_context(backend)
         self._own_ctx = ctx is None
+        try:  # before any field is made: a grid too large for the driver or the memory
+            what = f"grid {w}x{h}" if size is not None else (
+                f"grid {w}x{h} of preset '{self.preset.name}'"
+            )  # fmt: skip
+            check_grid(self.ctx, self.grid.size, len(FIELDS), what)
+        except BaseException:
+            if self._own_ctx:
+                self.ctx.release()
+            raise
         self.timeline: Timeline = self.preset.timeline
         self.uniform_decls = all_uniforms()
         self.fields: dict[str, Field] = {

@@ -474,12 +474,20 @@ class Viewer:
         try:
             self._open_window()
             self.ctx = create_context("window")
+            from .limits import GridTooLarge, check_picture
+
+            check_picture(self.ctx, (opts.width, opts.height), "--width/--height window")
             if opts.resume is not None:
                 from .checkpoint import load_checkpoint
 
                 self.sim = load_checkpoint(opts.resume, ctx=self.ctx)
             else:
-                self.sim = Simulation(opts.preset, opts.size, opts.seed, ctx=self.ctx)
+                try:
+                    self.sim = Simulation(opts.preset, opts.size, opts.seed, ctx=self.ctx)
+                except GridTooLarge as exc:
+                    if opts.size is None:
+                        raise
+                    raise exc.named(f"--size {opts.size[0]}x{opts.size[1]}") from None
             self._blit = compile_program(self.ctx, assemble("ui/blit.frag"), "ui/blit")
             self._blit["u_image"].value = 0
             self._vao = self.ctx.vertex_array(self._blit, [])

@@ -42,6 +42,14 @@ steps_per_frame = 2
 
 
 @pytest.fixture
+def neutral():
+    """The NEUTRAL preset, parsed (for a test that builds its own Simulation)."""
+    from planetsim.presets import parse
+
+    return parse(NEUTRAL)
+
+
+@pytest.fixture
 def make_sim(gl: moderngl.Context):
     """make_sim(**kw) -> Simulation on the shared context, closed after the test. Without a
     preset it is NEUTRAL (defaults only), not a shipped story."""

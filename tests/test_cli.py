@@ -163,6 +163,9 @@ def bad_inputs(tmp_path: Path) -> dict[str, list[str]]:
         "unknown layer": ["render", "--layer", "nope", "--out", out],
         "odd mp4 size": ["render", "--width", "101", "--height", "64", "--out", out],
         "bad size": ["render", "--size", "100x30", "--out", out],
+        # Wider than any driver's textures (the memory cases: tests/test_limits.py).
+        "grid too large": ["render", "--size", "65536x32768", "--out", out],
+        "snapshot grid too large": ["snapshot", "--size", "65536x32768", "--out", out + "d"],
         "missing checkpoint": ["resume", str(tmp_path / "no.ckpt")],
         "not a checkpoint": ["resume", str(tmp_path / "bad.png")],
         "unknown command": ["frobnicate"],

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..analysis.grid import Grid
 from ..errors import PlanetsimError
+from ..limits import check_picture
 from ..passes import FieldUse, PassDecl, Uniform
 from ..shaders import assemble, compile_program
 from ..stages.protoplanet import SURFACE_HEAT
@@ -454,13 +455,14 @@ def views_of(sim: Simulation) -> Views:
     return v
 
 
-def _check_size(size: tuple[int, int]) -> tuple[int, int]:
+def _check_size(sim: Simulation, size: tuple[int, int]) -> tuple[int, int]:
     try:
         w, h = (int(s) for s in size)
     except (TypeError, ValueError):
         raise PlanetsimError(f"picture size must be (width, height), got {size!r}") from None
-    if not (1 <= w <= 16384 and 1 <= h <= 16384):
-        raise PlanetsimError(f"picture size must be 1..16384 pixels each way, got {w}x{h}")
+    if w < 1 or h < 1:
+        raise PlanetsimError(f"picture size must be at least 1x1 pixels, got {w}x{h}")
+    check_picture(sim.ctx, (w, h))  # the driver's limits, before a target is made
     return (w, h)
 
 
@@ -480,7 +482,7 @@ def render_texture(
     stays valid until the next draw at the same size, or until PICTURE_TARGETS other sizes
     have been drawn since (the views keep that many sizes)."""
     v = views_of(sim)
-    with v.targets.pinned(_check_size(size)) as (tex, fbo):
+    with v.targets.pinned(_check_size(sim, size)) as (tex, fbo):
         v.draw(tex, fbo, view, layer, camera, label, overlays, time, legend)
     return tex
 
