@@ -4,14 +4,14 @@
     python benchmarks/bench_all.py [--quick] [--sizes 512x256] [--json out.json] [--md out.md]
     python benchmarks/bench_all.py --profile --sizes 512x256
 
-Options: python benchmarks/bench_all.py --help (planetsim.bench).
+Options: python benchmarks/bench_all.py --help (planetsim.frontends.bench).
 """
 
 from __future__ import annotations
 
 import sys
 
-from planetsim.bench import main
+from planetsim.frontends.bench import main
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))

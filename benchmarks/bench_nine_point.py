@@ -11,7 +11,7 @@ import statistics
 import time
 
 import planetsim
-from planetsim.context import create_context
+from planetsim.core.context import create_context
 
 
 def main() -> None:

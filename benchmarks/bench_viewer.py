@@ -15,7 +15,7 @@ import time
 
 import glfw
 
-from planetsim import viewer
+from planetsim.frontends import window as viewer
 
 
 def measure(

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 import planetsim
-from planetsim.presets import available
+from planetsim.core.presets import available
 from planetsim.render import Camera, render_frame, sun_longitude
 
 MOMENTS = 8

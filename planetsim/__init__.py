@@ -2,10 +2,14 @@
 
 from ._version import __version__
 from .analysis.grid import Grid
-from .errors import ContextError, FieldError, PlanetsimError, PresetError, ShaderError
-from .passes import PASSES, STAGES, FieldUse, PassDecl, Stage, Step, Uniform
-from .simulation import Simulation
-from .timeline import format_year
+from .core.errors import ContextError, FieldError, PlanetsimError, PresetError, ShaderError
+from .core.passes import PASSES, STAGES, FieldUse, PassDecl, Stage, Step, Uniform
+from .core.simulation import Simulation
+from .core.timeline import format_year
+
+# The composition root: the one place that names the built-in stages. Importing the
+# package registers them (planetsim.core.registry); the core itself names none.
+from . import stages  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "PASSES",

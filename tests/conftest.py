@@ -7,7 +7,7 @@ import moderngl
 import pytest
 
 import planetsim
-from planetsim.context import create_context
+from planetsim.core.context import create_context
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +44,7 @@ steps_per_frame = 2
 @pytest.fixture
 def neutral():
     """The NEUTRAL preset, parsed (for a test that builds its own Simulation)."""
-    from planetsim.presets import parse
+    from planetsim.core.presets import parse
 
     return parse(NEUTRAL)
 
@@ -53,7 +53,7 @@ def neutral():
 def make_sim(gl: moderngl.Context):
     """make_sim(**kw) -> Simulation on the shared context, closed after the test. Without a
     preset it is NEUTRAL (defaults only), not a shipped story."""
-    from planetsim.presets import parse
+    from planetsim.core.presets import parse
 
     sims: list[planetsim.Simulation] = []
 

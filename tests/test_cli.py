@@ -14,7 +14,7 @@ from pathlib import Path
 import imageio.v3 as iio
 import pytest
 
-from planetsim.cli import main, parse_when
+from planetsim.frontends.cli import main, parse_when
 
 SMALL = ["--width", "128", "--height", "64"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from planetsim.passes import FieldUse, PassDecl
+from planetsim.core.passes import FieldUse, PassDecl
 from planetsim.reference import climate as ref
 from planetsim.stages.climate import land_snow, sea_ice
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from planetsim.fields import FIELDS
-from planetsim.passes import PASSES, STAGES
-from planetsim.shaders import assemble, resolve_path
+from planetsim.core.fields import FIELDS
+from planetsim.core.passes import PASSES, STAGES
+from planetsim.core.shaders import assemble, resolve_path
 
 
 @pytest.mark.parametrize("name", sorted(PASSES))

@@ -9,8 +9,8 @@ import pytest
 
 import planetsim
 from planetsim.analysis import Grid
-from planetsim.errors import ContextError, FieldError, ShaderError
-from planetsim.passes import FieldUse, PassDecl, Uniform
+from planetsim.core.errors import ContextError, FieldError, ShaderError
+from planetsim.core.passes import FieldUse, PassDecl, Uniform
 from planetsim.reference.relief import hillslope_step
 
 HERE = Path(__file__).parent / "shaders"
@@ -162,7 +162,7 @@ def test_include_of_missing_file_is_named(make_sim, tmp_path):
 
 
 def test_each_include_once(tmp_path):
-    from planetsim.shaders import assemble
+    from planetsim.core.shaders import assemble
 
     src = tmp_path / "p.frag"
     src.write_text(
@@ -233,7 +233,7 @@ def test_clock_follows_the_story(make_sim):
 
 def test_missing_context_is_one_clear_line():
     with pytest.raises(ContextError) as info:
-        planetsim.context.create_context("no-such-backend")
+        planetsim.core.context.create_context("no-such-backend")
     msg = str(info.value)
     assert "\n" not in msg and "OpenGL 3.3" in msg and "apt-get install" in msg
 

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 
 import planetsim
-from planetsim.export import output_kind, render_video
-from planetsim.metrics import NAMES, metrics
-from planetsim.outfiles import OutputError
-from planetsim.snapshot import decode_heightmap, save_snapshot
+from planetsim.core.metrics import NAMES, metrics
+from planetsim.core.outfiles import OutputError
+from planetsim.frontends.export import output_kind, render_video
+from planetsim.frontends.snapshot import decode_heightmap, save_snapshot
 
 SIZE = (128, 64)
 

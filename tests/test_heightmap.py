@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from planetsim.errors import PresetError
-from planetsim.heightmap import apply_heightmap
+from planetsim.core.errors import PresetError
+from planetsim.core.heightmap import apply_heightmap
 
 
 def _continent(h: int, w: int) -> np.ndarray:
@@ -145,7 +145,7 @@ def test_land_fraction_sets_the_sea_level(make_sim, tmp_path):
 def test_preset_start_table_uses_the_image_and_the_story_keeps_it(make_sim, tmp_path):
     """A preset's [start] heightmap (path relative to the preset) becomes the terrain; stages
     that would paint their own start (relief, craters) leave it; coasts stay where drawn."""
-    from planetsim.presets import load
+    from planetsim.core.presets import load
 
     land = _continent(64, 128)
     Image.fromarray(np.where(land, 255, 0).astype(np.uint8)).save(tmp_path / "mask.png")

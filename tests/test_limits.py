@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 import planetsim
-from planetsim import limits
-from planetsim.cli import main
-from planetsim.fields import FIELDS
-from planetsim.limits import GIB, GridTooLarge, Limits
+from planetsim.core import limits
+from planetsim.core.fields import FIELDS
+from planetsim.core.limits import GIB, GridTooLarge, Limits
+from planetsim.frontends.cli import main
 
 
 def _expected_largest(memory: int, max_side: int) -> tuple[int, int]:

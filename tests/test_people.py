@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from test_life import island, read, world
 
-from planetsim.passes import STAGES
+from planetsim.core.passes import STAGES
 from planetsim.reference.life import carbon_step, people_step
 
 
@@ -257,7 +257,7 @@ def test_story_life_then_people(make_sim):
     """Through the preset and timeline: life covers the land and buries carbon in the
     geological epoch; people appear when their stage starts, spread, burn the reserve the
     preset names, and CO2 and night lights rise."""
-    from planetsim.presets import parse
+    from planetsim.core.presets import parse
 
     sim = make_sim(preset=parse(STORY), size=None)
     sim.step(101)

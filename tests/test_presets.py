@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planetsim.errors import PresetError
-from planetsim.presets import load, parse
-from planetsim.timeline import Timeline, format_year
+from planetsim.core.errors import PresetError
+from planetsim.core.presets import load, parse
+from planetsim.core.timeline import Timeline, format_year
 
 GOOD = """\
 name = "t"
@@ -112,7 +112,7 @@ def test_timeline_frames_and_years():
 
 
 # ---- the shipped presets -------------------------------------------------------------------
-from planetsim.presets import available  # noqa: E402
+from planetsim.core.presets import available  # noqa: E402
 
 
 def test_the_shipped_worlds_are_there():
@@ -121,7 +121,7 @@ def test_the_shipped_worlds_are_there():
 
 
 def test_quick_story_follows_its_toml(make_sim):
-    from planetsim.presets import tomllib  # tomli on Python 3.10
+    from planetsim.core.presets import tomllib  # tomli on Python 3.10
 
     text = (available()["quick"]).read_text()
     raw = tomllib.loads(text)

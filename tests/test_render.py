@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from planetsim.analysis import Grid
-from planetsim.errors import PlanetsimError
+from planetsim.core.errors import PlanetsimError
+from planetsim.core.shaders import assemble, resolve_path
 from planetsim.render import (
     GLOBE_VIEW,
     LAYERS,
@@ -26,7 +27,6 @@ from planetsim.render import (
     render_into,
 )
 from planetsim.render.views import CLOUD_NOISE, equalise_by_area, view_decl, views_of
-from planetsim.shaders import assemble, resolve_path
 
 
 def _lum(img: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The window (planetsim.viewer): pacing, file naming and the no-display error here; the
+"""The window (planetsim.frontends.window): pacing, file naming and the no-display error here; the
 window itself under Xvfb, in a subprocess (GLX there, the session EGL context here), driven
 by key presses sent through the viewer's own GLFW callbacks.
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from planetsim import viewer
-from planetsim.errors import PlanetsimError
+from planetsim.core.errors import PlanetsimError
+from planetsim.frontends import window as viewer
 
 HERE = Path(__file__).resolve()
 WINDOW = (192, 128)  # 3:2, so the map (2:1) gets bars and the globe fills the window
@@ -59,7 +59,7 @@ def test_no_display_is_one_line_pointing_to_render(monkeypatch, capsys):
     assert "no display" in msg and "planetsim render" in msg
     assert err.value.exit_code != 0
     # Through the command: that line on stderr, exit 2, no traceback.
-    from planetsim.cli import main
+    from planetsim.frontends.cli import main
 
     assert main(["view", "--size", "64x32"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
@@ -349,7 +349,7 @@ def test_a_gl_failure_is_one_line_exit_1_and_the_story_is_kept(xdisplay, tmp_pat
     assert (tmp_path / "planetsim-rescue-0001.ckpt").read_bytes() == b"a file the user had"
     rescue = tmp_path / "planetsim-rescue-0002.ckpt"
     assert f"planetsim view --resume {rescue}" in lines[0]
-    from planetsim.checkpoint import load_checkpoint
+    from planetsim.core.checkpoint import load_checkpoint
 
     frame = int(lines[0].split("story frame ")[1].split()[0])
     with load_checkpoint(rescue, ctx=make_sim().ctx) as sim:
@@ -371,7 +371,7 @@ def _fail(out: Path) -> None:
     """`planetsim view` whose 12th picture raises the error an incomplete framebuffer gives."""
     import moderngl
 
-    from planetsim.cli import main
+    from planetsim.frontends.cli import main
     from planetsim.render import views
 
     (out / "story.toml").write_text(STORY)

@@ -1,6 +1,6 @@
 """numpy references for the geology passes (shaders/sim/flow, basins, erode, plates, uplift,
 craters, impacts), written from the equations in the pass headers. Used by the tests as
-independent references and by planetsim.bench as the CPU side."""
+independent references and by planetsim.frontends.bench as the CPU side."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..simulation import Simulation
+    from ..core.simulation import Simulation
 
 Kind = Literal["continuous", "categorical", "rgb"]
 
@@ -147,7 +147,7 @@ ALIASES = {"natural": "biome", "co₂": "co2", "lights": "night_light"}
 
 
 def get_layer(name: str) -> Layer:
-    from ..errors import PlanetsimError
+    from ..core.errors import PlanetsimError
 
     layer = LAYERS.get(ALIASES.get(name, name))
     if layer is None:

@@ -19,17 +19,17 @@ import moderngl
 import numpy as np
 
 from ..analysis.grid import Grid
-from ..errors import PlanetsimError
-from ..limits import check_picture
-from ..passes import FieldUse, PassDecl, Uniform
-from ..shaders import assemble, compile_program
+from ..core.errors import PlanetsimError
+from ..core.limits import check_picture
+from ..core.passes import FieldUse, PassDecl, Uniform
+from ..core.shaders import assemble, compile_program
 from ..stages.protoplanet import SURFACE_HEAT
 from . import text
 from .layers import BIOMES, LAYERS, Layer, get_layer, legend_labels, legend_range, life_max
 from .targets import TargetCache
 
 if TYPE_CHECKING:
-    from ..simulation import Simulation
+    from ..core.simulation import Simulation
 
 VIEWS = ("globe", "map")
 

@@ -3,7 +3,7 @@ step, drainage basins labelled from their outlets, stream-power incision."""
 
 from __future__ import annotations
 
-from ..passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
 
 FLOW = PassDecl(
     name="flow",

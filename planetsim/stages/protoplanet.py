@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..passes import (
+from ..core.passes import (
     FieldUse,
     PassDecl,
     Stage,

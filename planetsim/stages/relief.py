@@ -3,7 +3,7 @@ there is; the protoplanet and tectonics stages build real ones."""
 
 from __future__ import annotations
 
-from ..passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
 
 RELIEF_NOISE = PassDecl(
     name="relief_noise",

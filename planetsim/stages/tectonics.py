@@ -7,8 +7,8 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from ..fields import FieldSpec, register_field
-from ..passes import (
+from ..core.fields import FieldSpec, register_field
+from ..core.passes import (
     FieldUse,
     PassDecl,
     Stage,

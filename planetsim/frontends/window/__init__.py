@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ContextError, PlanetsimError
+from ...core.errors import ContextError, PlanetsimError
 
 if TYPE_CHECKING:
     import moderngl
 
-    from .render import Camera
-    from .simulation import Simulation
+    from ...core.simulation import Simulation
+    from ...render import Camera
 
 # What each key and mouse action does; the on-screen help (H) and the README show this table.
 CONTROLS: tuple[tuple[str, str], ...] = (
@@ -76,7 +76,7 @@ def parse_screenshot_at(text: str) -> tuple[int, Path]:
 
 
 def _render_scale(text: str) -> float | None:
-    from .cli import _positive_float
+    from ..cli import _positive_float
 
     if text == "auto":
         return None
@@ -88,8 +88,8 @@ def _render_scale(text: str) -> float | None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `planetsim view` options (the CLI adds them to its `view` subcommand)."""
-    from .cli import _pixels, _positive_float, _positive_int, add_world_args
-    from .export import layers
+    from ..cli import _pixels, _positive_float, _positive_int, add_world_args
+    from ..export import layers
 
     parser.formatter_class = argparse.RawDescriptionHelpFormatter  # keep the table's lines
     parser.description = "Play the story in a window: the globe or the map of any layer."
@@ -206,8 +206,8 @@ def options_from_args(args: argparse.Namespace) -> ViewerOptions:
 
 def check_options(o: ViewerOptions) -> None:
     """Everything that can be wrong before a window opens, as one line."""
-    from .export import layers, views
-    from .outfiles import check_output
+    from ...core.outfiles import check_output
+    from ..export import layers, views
 
     if o.view not in views():
         raise PlanetsimError(f"unknown view '{o.view}' (views: {', '.join(views())})")
@@ -228,7 +228,7 @@ def check_options(o: ViewerOptions) -> None:
     if not o.screenshot_dir.is_dir():
         raise PlanetsimError(f"--screenshot-dir {o.screenshot_dir} is not a folder")
     if o.resume is not None:
-        from .checkpoint import read_checkpoint
+        from ...core.checkpoint import read_checkpoint
 
         read_checkpoint(o.resume)  # a missing or damaged checkpoint: one line, no window
 
@@ -362,7 +362,7 @@ def save_png_new(
 ) -> Path:
     """Save under a fresh numbered name. The name is claimed by an exclusive create first, so
     a file that appeared meanwhile is never overwritten (the next number is tried)."""
-    from .export import save_png
+    from ..export import save_png
 
     for _ in range(1000):
         path = next_free_path(folder, stem)
@@ -399,7 +399,7 @@ def text_image(
     (key, text) is set in two aligned columns."""
     from PIL import Image, ImageDraw
 
-    from .render.text import font as load_font
+    from ...render.text import font as load_font
 
     font = load_font(px)
     pad, lh = px // 2, int(px * 1.35)
@@ -455,11 +455,11 @@ class Viewer:
     def __init__(self, opts: ViewerOptions):
         import glfw
 
-        from . import render
-        from .context import create_context
-        from .export import layers
-        from .shaders import assemble, compile_program
-        from .simulation import Simulation
+        from ... import render
+        from ...core.context import create_context
+        from ...core.shaders import assemble, compile_program
+        from ...core.simulation import Simulation
+        from ..export import layers
 
         check_display()
         self.opts = opts
@@ -474,11 +474,11 @@ class Viewer:
         try:
             self._open_window()
             self.ctx = create_context("window")
-            from .limits import GridTooLarge, check_picture
+            from ...core.limits import GridTooLarge, check_picture
 
             check_picture(self.ctx, (opts.width, opts.height), "--width/--height window")
             if opts.resume is not None:
-                from .checkpoint import load_checkpoint
+                from ...core.checkpoint import load_checkpoint
 
                 self.sim = load_checkpoint(opts.resume, ctx=self.ctx)
             else:
@@ -645,7 +645,7 @@ class Viewer:
         self.steps_last = steps
         self._count(t1, steps)
         while self._shots and self._shots[0][0] <= self.frames:
-            from .export import save_png
+            from ..export import save_png
 
             _, path = self._shots.pop(0)
             save_png(path, self.picture(), self.provenance())
@@ -676,7 +676,7 @@ class Viewer:
 
     def provenance(self) -> dict[str, Any]:
         """What a screenshot carries in its PNG text chunks: enough to make it again."""
-        from .outfiles import provenance, provenance_line
+        from ...core.outfiles import provenance, provenance_line
 
         c = self.camera
         return {
@@ -697,7 +697,7 @@ class Viewer:
             return WindowError(f"{where} ({what.rstrip(': ')})")
         where += f" at story frame {sim.frame} ({sim.year_label})"
         try:
-            from .checkpoint import save_checkpoint
+            from ...core.checkpoint import save_checkpoint
 
             path = next_free_path(self.opts.screenshot_dir, RESCUE_STEM, ".ckpt")
             save_checkpoint(sim, path)

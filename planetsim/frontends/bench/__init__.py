@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .passes import STAGES, STORY_ORDER
+from ...core.passes import STAGES, STORY_ORDER
 
 DEFAULT_SIZES = "256x128,512x256,1024x512,2048x1024"
 QUICK_SIZES = "256x128,512x256,1024x512"
@@ -75,7 +75,7 @@ def story_preset_text() -> tuple[str, str]:
     """(TOML, where from): the earth preset's stage tables (its tuning: schedules such as
     climate_maps_every) with its epochs replaced by one epoch of every stage; the defaults
     alone where earth.toml is missing."""
-    from .resources import presets_dir
+    from ...core.resources import presets_dir
 
     path = presets_dir() / "earth.toml"
     try:
@@ -88,8 +88,8 @@ def story_preset_text() -> tuple[str, str]:
 
 
 def make_sim(ctx: Any, size: tuple[int, int], preset: Any, seed: int = 1) -> Any:
-    from .presets import parse
-    from .simulation import Simulation
+    from ...core.presets import parse
+    from ...core.simulation import Simulation
 
     p = parse(story_preset_text()[0]) if preset is None else preset
     return Simulation(p, size=size, seed=seed, ctx=ctx)
@@ -159,9 +159,9 @@ def time_batch(
 def numpy_ms(sim: Any) -> dict[str, float]:
     """ms of one numpy step of geology, climate and life on the sim's current state, with the
     GPU schedule's `every` amortisation (tectonics_every, life_every, people_every)."""
-    from .reference import climate as rc
-    from .reference import geology as rg
-    from .reference import life as rl
+    from ...reference import climate as rc
+    from ...reference import geology as rg
+    from ...reference import life as rl
 
     g, v = sim.grid, sim.values
     f = {n: sim.field(n).read() for n in ("terrain", "water", "air", "moisture", "life", "civ")}
@@ -248,7 +248,7 @@ def numpy_ms(sim: Any) -> dict[str, float]:
 
 # ---- GPU side ----------------------------------------------------------------------------------
 def bench_size(ctx: Any, size: tuple[int, int], args: argparse.Namespace) -> dict[str, Any]:
-    from .render import Camera, render_texture
+    from ...render import Camera, render_texture
 
     sim = make_sim(ctx, size, args.preset_obj)
     try:
@@ -376,7 +376,7 @@ def profile(ctx: Any, size: tuple[int, int], args: argparse.Namespace) -> dict[s
 
 
 def _stage_of(pass_name: str) -> str:
-    from .passes import PASSES
+    from ...core.passes import PASSES
 
     return PASSES[pass_name].stage if pass_name in PASSES else "?"
 
@@ -493,8 +493,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .context import create_context, renderer_info
-    from .errors import ContextError, PlanetsimError
+    from ...core.context import create_context, renderer_info
+    from ...core.errors import ContextError, PlanetsimError
 
     if args.quick:
         args.repeats = min(args.repeats, 3)
@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"planetsim bench: {exc}", file=sys.stderr)
         return 2
-    from .outfiles import OutputError, check_output, write_text
+    from ...core.outfiles import OutputError, check_output, write_text
 
     try:
         for out in (args.json, args.md):
@@ -521,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.preset is not None:
-            from .presets import load
+            from ...core.presets import load
 
             args.preset_obj = load(args.preset)
         else:

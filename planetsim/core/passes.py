@@ -1,7 +1,7 @@
 """Passes as data. A PassDecl names its shader, the fields it reads and writes (with intent),
 its uniforms (with defaults and units) and its stage. The GLSL declarations of samplers,
 uniforms and outputs are generated from it (names are typed once); one generic runner
-(planetsim.runner) executes any declaration.
+(planetsim.core.runner) executes any declaration.
 
 Naming in GLSL: field `terrain` read -> `uniform sampler2D t_terrain;`, written ->
 `out vec4 o_terrain;`; uniform `K` -> `uniform float u_K;`. The globals below are declared in

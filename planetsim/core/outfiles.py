@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from .._version import __version__
 from .errors import PlanetsimError
 
 if TYPE_CHECKING:

@@ -23,13 +23,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import PlanetsimError
+from ...core.errors import PlanetsimError
 
 if TYPE_CHECKING:
     import moderngl
 
-    from .simulation import Simulation
-    from .timeline import Timeline
+    from ...core.simulation import Simulation
+    from ...core.timeline import Timeline
 
 
 class UsageError(PlanetsimError):
@@ -86,7 +86,7 @@ def _positive_float(text: str) -> float:
 
 
 def _x264_preset(text: str) -> str:
-    from .export import X264_PRESETS
+    from ..export import X264_PRESETS
 
     if text not in X264_PRESETS:
         raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(X264_PRESETS)}")
@@ -155,7 +155,7 @@ def resolve_when(when: tuple[str, float] | None, timeline: Timeline, flag: str) 
         return int(v)
     first, last = timeline.epochs[0].years[0], timeline.epochs[-1].years[1]
     if not first <= v <= last:
-        from .timeline import format_year
+        from ...core.timeline import format_year
 
         raise UsageError(
             f"{flag} year {format_year(v)} is outside the story ({format_year(first)} .. "
@@ -226,7 +226,7 @@ def apply_start_args(sim: Simulation, args: argparse.Namespace) -> None:
     hm = getattr(args, "heightmap", None)
     if hm is None:
         return
-    from .heightmap import apply_heightmap
+    from ...core.heightmap import apply_heightmap
 
     kw: dict[str, Any] = {}
     if args.sea_level is not None:
@@ -318,8 +318,8 @@ def _checkpoint_opt(value: list[str] | None) -> tuple[int | None, str | None]:
 
 
 def _make_sim(args: argparse.Namespace) -> Simulation:
-    from .limits import GridTooLarge
-    from .simulation import Simulation
+    from ...core.limits import GridTooLarge
+    from ...core.simulation import Simulation
 
     try:
         return Simulation(preset=args.preset, size=args.size, seed=args.seed, ctx=args.ctx)
@@ -331,13 +331,13 @@ def _make_sim(args: argparse.Namespace) -> Simulation:
 
 def _check_picture(sim: Simulation, size: tuple[int, int], flags: str) -> None:
     """Pictures the driver cannot draw are refused before the story runs."""
-    from .limits import check_picture
+    from ...core.limits import check_picture
 
     check_picture(sim.ctx, size, f"{flags} picture")
 
 
 def _check_layer_view(view: str, layer: str) -> None:
-    from .export import layers, views
+    from ..export import layers, views
 
     if view not in views():
         raise UsageError(f"unknown view '{view}' (views: {', '.join(views())})")
@@ -347,8 +347,8 @@ def _check_layer_view(view: str, layer: str) -> None:
 
 # ---- commands ------------------------------------------------------------------------------
 def cmd_render(args: argparse.Namespace) -> int:
-    from .export import default_size, output_kind, render_video
-    from .outfiles import check_output
+    from ...core.outfiles import check_output
+    from ..export import default_size, output_kind, render_video
 
     out = Path(args.out) if args.out else Path(f"{Path(str(args.preset)).stem}.mp4")
     kind = output_kind(out)
@@ -391,8 +391,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from .checkpoint import load_checkpoint, read_checkpoint
-    from .export import RenderSettings, default_size, output_kind, render_video
+    from ...core.checkpoint import load_checkpoint, read_checkpoint
+    from ..export import RenderSettings, default_size, output_kind, render_video
 
     meta, _ = read_checkpoint(args.checkpoint)  # refuse a bad file before making a context
     rec_raw = meta.get("extra", {}).get("render")
@@ -453,8 +453,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    from .outfiles import check_output
-    from .snapshot import save_snapshot
+    from ...core.outfiles import check_output
+    from ..snapshot import save_snapshot
 
     out = Path(args.out)
     check_output(out, args.force, folder=True)
@@ -481,8 +481,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from ._version import __version__
-    from .context import create_context, renderer_info
+    from ..._version import __version__
+    from ...core.context import create_context, renderer_info
 
     ctx = args.ctx or create_context(args.backend)
     try:
@@ -490,9 +490,8 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"python: {sys.version.split()[0]}")
         for k, v in renderer_info(ctx).items():
             print(f"{k}: {v}")
-        from . import simulation  # noqa: F401  (registers every stage: their fields count)
-        from .fields import FIELDS
-        from .limits import describe
+        from ...core.fields import FIELDS
+        from ...core.limits import describe
 
         for line in describe(ctx, len(FIELDS)):
             print(line)
@@ -512,10 +511,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _check_shaders(ctx: Any) -> int:
     """Compile every registered pass and view; one line each. Exit 1 if any fails."""
-    from . import render, simulation  # noqa: F401  (registers every stage's passes)
-    from .errors import ShaderError
-    from .passes import PASSES, PassDecl
-    from .runner import PassRunner
+    from ... import render
+    from ...core.errors import ShaderError
+    from ...core.passes import PASSES, PassDecl
+    from ...core.runner import PassRunner
 
     decls = dict(PASSES)
     for value in vars(render).values():
@@ -542,8 +541,8 @@ def _check_shaders(ctx: Any) -> int:
         for name in sorted(decls):
             report(name, decls[name].shader, lambda d=decls[name]: runner.compile(d))
         # Window shaders: plain programs under shaders/ui/ (no declaration).
-        from .resources import shaders_dir
-        from .shaders import assemble, compile_program
+        from ...core.resources import shaders_dir
+        from ...core.shaders import assemble, compile_program
 
         for path in sorted((shaders_dir() / "ui").glob("*.frag")):
             rel = f"ui/{path.name}"
@@ -555,7 +554,7 @@ def _check_shaders(ctx: Any) -> int:
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
-    from .presets import available, load
+    from ...core.presets import available, load
 
     for name in available():
         p = load(name)
@@ -569,20 +568,22 @@ def _missing(module: str, exc: ModuleNotFoundError) -> bool:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from . import viewer
+    from .. import window as viewer
 
     return int(viewer.run(args))
 
 
 def _view_unavailable(args: argparse.Namespace) -> int:
-    raise UsageError("`planetsim view` is not available in this build (no planetsim.viewer)")
+    raise UsageError(
+        "`planetsim view` is not available in this build (no planetsim.frontends.window)"
+    )
 
 
 def run_bench(argv: list[str]) -> int:
     try:
-        bench = importlib.import_module("planetsim.bench")
+        bench = importlib.import_module("planetsim.frontends.bench")
     except ModuleNotFoundError as exc:
-        if not _missing("planetsim.bench", exc):
+        if not _missing("planetsim.frontends.bench", exc):
             raise
         raise UsageError("`planetsim bench` is not available in this build") from None
     return int(bench.main(argv))
@@ -599,7 +600,7 @@ def _command_of(argv: Sequence[str]) -> str | None:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; `command` says which subcommand will run, so only the window's options
     import the window module (and only for `view`)."""
-    from ._version import __version__
+    from ..._version import __version__
 
     parser = _Parser(prog="planetsim", description="GPU planetary evolution simulator")
     parser.add_argument("--version", action="version", version=f"planetsim {__version__}")
@@ -658,9 +659,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("view", help="play the story in a window", add_help=command == "view")
     if command == "view":
         try:
-            from . import viewer
+            from .. import window as viewer
         except ModuleNotFoundError as exc:
-            if not _missing("planetsim.viewer", exc):
+            if not _missing("planetsim.frontends.window", exc):
                 raise
             p.set_defaults(func=_view_unavailable)
         else:

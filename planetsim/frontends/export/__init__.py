@@ -2,7 +2,7 @@
 imageio-ffmpeg), a .gif, a folder of numbered PNGs or one .png (the last picture).
 
     with planetsim.Simulation("quick") as sim:
-        planetsim.export.render_video(sim, "quick.mp4", stop=240, size=(640, 360))
+        planetsim.frontends.export.render_video(sim, "quick.mp4", stop=240, size=(640, 360))
 
 Frame numbers count story frames run: the picture of frame N shows the state after N frames
 (frame 0 is the untouched start). The range is inclusive: start, start+every, ... <= stop.
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import PlanetsimError
-from .outfiles import (
+from ...core.errors import PlanetsimError
+from ...core.outfiles import (
     OutputError,
     atomic_path,
     check_output,
@@ -36,7 +36,7 @@ from .outfiles import (
 )
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from ...core.simulation import Simulation
 
 VIDEO_SUFFIXES = {".mp4": "mp4", ".gif": "gif", ".png": "png"}
 FRAME_NAME = "frame_{:05d}.png"
@@ -47,13 +47,13 @@ SPIN_LIGHT_DEG = 40.0  # a spinning camera's light: this far east of where it lo
 
 def layers() -> list[str]:
     """Layer names the views know (planetsim.render.LAYERS once the views define it)."""
-    from . import render
+    from ... import render
 
     return list(getattr(render, "LAYERS", None) or ["elevation"])
 
 
 def views() -> list[str]:
-    from . import render
+    from ... import render
 
     return list(getattr(render, "VIEWS", None) or ["globe", "map"])
 
@@ -115,7 +115,7 @@ class CameraPath:
         )
 
     def at(self, seconds: float, sim: Simulation | None = None) -> Any:
-        from .render import Camera, sun_longitude
+        from ...render import Camera, sun_longitude
 
         if self.mode == "spin":
             return Camera(yaw=(self.yaw + self.deg_per_s * seconds) % 360.0, pitch=self.pitch)
@@ -145,7 +145,7 @@ def _render_picture(
     seconds: float,
     label: bool,
 ) -> np.ndarray:
-    from . import render
+    from ... import render
 
     camera = cam.at(seconds, sim)
     sun = cam.display_sun(sim, camera) if view == "globe" else None
@@ -460,9 +460,9 @@ def render_video(
     whenever the frame is a multiple of N. `resume` continues a render that a checkpoint
     recorded: PNG frames keep their numbers and the metrics rows before `start` are kept.
     `x264_preset`: the H.264 encoder's speed preset of an .mp4 (X264_PRESETS)."""
-    from .checkpoint import SUFFIX, save_checkpoint
-    from .metrics import csv_header, csv_row
-    from .metrics import metrics as compute_metrics
+    from ...core.checkpoint import SUFFIX, save_checkpoint
+    from ...core.metrics import csv_header, csv_row
+    from ...core.metrics import metrics as compute_metrics
 
     out = Path(out)
     kind = output_kind(out)
@@ -636,22 +636,14 @@ def render_video(
     )
 
 
-def save_snapshot(sim: Simulation, folder: str | Path, **kw: Any) -> list[Path]:
-    """planetsim.snapshot.save_snapshot, here too so the whole export API is one module."""
-    from .snapshot import save_snapshot as _save_snapshot
-
-    return _save_snapshot(sim, folder, **kw)
-
-
-from .checkpoint import load_checkpoint, save_checkpoint  # noqa: E402  (the API in one place)
-from .metrics import metrics  # noqa: E402
+from ...core.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402  (the API in one place)
+from ...core.metrics import metrics  # noqa: E402
 
 __all__ = [
     "CameraPath",
     "load_checkpoint",
     "metrics",
     "save_checkpoint",
-    "save_snapshot",
     "RenderResult",
     "RenderSettings",
     "default_size",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PKG = Path(__file__).resolve().parent
+_PKG = Path(__file__).resolve().parent.parent  # the planetsim package folder
 
 
 def _find(name: str) -> Path:

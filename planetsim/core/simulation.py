@@ -20,8 +20,7 @@ from typing import Any
 import moderngl
 import numpy as np
 
-from . import stages as _stages  # noqa: F401  (registers every stage's passes)
-from .analysis.grid import Grid
+from ..analysis.grid import Grid
 from .context import create_context, renderer_info
 from .errors import PlanetsimError, UniformError
 from .fields import FIELDS, Field

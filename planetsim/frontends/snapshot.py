@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..core.outfiles import check_output, provenance, provenance_line, write_bytes, write_text
 from .export import layers, save_png
-from .outfiles import check_output, provenance, provenance_line, write_bytes, write_text
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from ..core.simulation import Simulation
 
 LEVELS = 65535
 
@@ -50,8 +50,8 @@ def save_snapshot(
 ) -> list[Path]:
     """Write the snapshot files of `sim` now into `folder` (created); returns their paths.
     Layer maps are `width` x width/2 pixels (default: 1024, or the grid's width if larger)."""
-    from .fields import FIELDS
-    from .render import render_frame
+    from ..core.fields import FIELDS
+    from ..render import render_frame
 
     folder = Path(folder)
     check_output(folder, force, folder=True)
