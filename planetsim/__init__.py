@@ -3,7 +3,8 @@
 from ._version import __version__
 from .analysis.grid import Grid
 from .core.errors import ContextError, FieldError, PlanetsimError, PresetError, ShaderError
-from .core.passes import PASSES, STAGES, FieldUse, PassDecl, Stage, Step, Uniform
+from .core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from .core.registry import PASSES, STAGES
 from .core.simulation import Simulation
 from .core.timeline import format_year
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from planetsim.core.passes import STAGES, STORY_ORDER
+from planetsim.core.registry import STAGES, STORY_ORDER
 from planetsim.frontends import bench
 
 TINY = ["--sizes", "64x32", "--min-time", "0.01", "--repeats", "2", "--render", "48x32"]

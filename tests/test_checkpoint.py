@@ -117,12 +117,12 @@ def test_get_state_set_state_round_trip(make_sim):
 
 def test_resume_with_every_stage_running(make_sim, gl, tmp_path):
     """Stage bookkeeping (init done, land_changed, every-N schedules) survives a checkpoint."""
-    from planetsim.core.passes import STAGES, STORY_ORDER
     from planetsim.core.presets import parse
+    from planetsim.core.registry import STAGES, STORY_ORDER
     from planetsim.core.simulation import STATE_HOOKS
 
     # A stage hook that keeps Python-side state (a cached readback, the step it last ran)
-    # must register it with planetsim.core.passes.register_state; people's hook keeps its state in
+    # must register it with planetsim.core.registry.register_state; people's hook keeps its state in
     # uniforms. Every stage runs here.
     state_in_uniforms = {"people"}
     keep = [s for s in STORY_ORDER if s in STAGES]
@@ -151,7 +151,7 @@ def test_resume_with_every_stage_running(make_sim, gl, tmp_path):
 
 
 def test_registered_python_state_travels(make_sim, gl, tmp_path):
-    from planetsim.core.simulation import STATE_HOOKS, register_state
+    from planetsim.core.registry import STATE_HOOKS, register_state
 
     kept: dict[int, dict] = {}
 

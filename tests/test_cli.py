@@ -14,7 +14,8 @@ from pathlib import Path
 import imageio.v3 as iio
 import pytest
 
-from planetsim.frontends.cli import main, parse_when
+from planetsim.frontends.args import parse_when
+from planetsim.frontends.cli import main
 
 SMALL = ["--width", "128", "--height", "64"]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from planetsim.core.fields import FIELDS
-from planetsim.core.passes import PASSES, STAGES
+from planetsim.core.registry import PASSES, STAGES
 from planetsim.core.shaders import assemble, resolve_path
 
 

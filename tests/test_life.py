@@ -168,7 +168,7 @@ def test_no_nan_or_negative_after_20000_steps(make_sim):
     burial), then 10 000 yearly steps of life and people, on a climate from numpy that spans
     ice caps, hot deserts and rain forests with strong winds. Nothing is NaN, negative, or
     blown up."""
-    from planetsim.core.passes import STAGES
+    from planetsim.core.registry import STAGES
 
     sim = make_sim(size=(128, 64))
     grid = sim.grid

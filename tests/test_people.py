@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from test_life import island, read, world
 
-from planetsim.core.passes import STAGES
+from planetsim.core.registry import STAGES
 from planetsim.reference.life import carbon_step, people_step
 
 

@@ -26,7 +26,9 @@ from planetsim.render import (
     render_frame,
     render_into,
 )
-from planetsim.render.views import CLOUD_NOISE, equalise_by_area, view_decl, views_of
+from planetsim.render.clouds import equalise_by_area
+from planetsim.render.decls import CLOUD_NOISE, view_decl
+from planetsim.render.views import views_of
 
 
 def _lum(img: np.ndarray) -> np.ndarray:

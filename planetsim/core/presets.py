@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PresetError
-from .passes import STAGES, all_uniforms, stage_uniforms
+from .registry import STAGES, all_uniforms, stage_uniforms
 from .resources import presets_dir
 from .timeline import Epoch, Timeline
 

@@ -25,18 +25,9 @@ from .context import create_context, renderer_info
 from .errors import PlanetsimError, UniformError
 from .fields import FIELDS, Field
 from .limits import check_grid
-from .passes import (  # noqa: F401  (register_state re-exported for stage authors)
-    PASSES,
-    STAGES,
-    STATE_HOOKS,
-    STORY_ORDER,
-    PassDecl,
-    Stage,
-    Step,
-    all_uniforms,
-    register_state,
-)
+from .passes import PassDecl, Stage, Step
 from .presets import Preset, load
+from .registry import PASSES, STAGES, STATE_HOOKS, STORY_ORDER, all_uniforms
 from .runner import PassRunner
 from .timeline import Moment, Timeline, format_year
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..core.outfiles import check_output, provenance, provenance_line, write_bytes, write_text
-from .export import layers, save_png
+from .files import layers, save_png
 
 if TYPE_CHECKING:
     from ..core.simulation import Simulation

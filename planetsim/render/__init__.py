@@ -8,20 +8,10 @@ RGBA8 target of any size and read back as a numpy RGB array (row 0 at the top, a
 
 from __future__ import annotations
 
+from .camera import Camera, sun_longitude
+from .decls import GLOBE_VIEW, MAP_VIEW, OVERLAYS, RENDER_PASSES, VIEWS
 from .layers import BIOMES, LAYERS, Layer, format_value, legend_labels, legend_range
-from .views import (
-    GLOBE_VIEW,
-    MAP_VIEW,
-    OVERLAYS,
-    RENDER_PASSES,
-    VIEWS,
-    Camera,
-    render_frame,
-    render_into,
-    render_map,
-    render_texture,
-    sun_longitude,
-)
+from .views import render_frame, render_into, render_map, render_texture
 
 __all__ = [
     "BIOMES",

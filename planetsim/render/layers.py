@@ -167,9 +167,9 @@ def layer_values(layer: Layer, data: np.ndarray) -> np.ndarray:
 
 def _stats(sim: Simulation, field: str) -> np.ndarray:
     """The field's current array, read back once per field version (cached on the sim)."""
-    from .views import views_of
+    from .readback import field_array
 
-    return views_of(sim).field_array(field)
+    return field_array(sim, field)
 
 
 def legend_range(sim: Simulation, layer: str) -> tuple[float, float]:

@@ -4,211 +4,28 @@ simulation's runner into an RGBA8 target of any size, then the year label and th
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-try:
-    from pyglm import glm
-except ImportError:  # pragma: no cover - PyGLM before 2.8
-    import glm  # type: ignore[no-redef]
 import moderngl
 import numpy as np
 
-from ..analysis.grid import Grid
 from ..core.errors import PlanetsimError
 from ..core.limits import check_picture
-from ..core.passes import FieldUse, PassDecl, Uniform
+from ..core.passes import PassDecl
 from ..core.shaders import assemble, compile_program
-from ..stages.protoplanet import SURFACE_HEAT
-from . import text
+from . import readback, text
+from .camera import Camera
+from .clouds import cloud_texture
+from .decls import OVERLAYS, VIEWS, overlay_bits, view_decl
 from .layers import BIOMES, LAYERS, Layer, get_layer, legend_labels, legend_range, life_max
 from .targets import TargetCache
 
 if TYPE_CHECKING:
     from ..core.simulation import Simulation
 
-VIEWS = ("globe", "map")
-
-# Overlay bits of shaders/render/common.glsl (O_*).
-OVERLAYS = {"plates": 1, "rivers": 2, "wind": 4, "coast": 8}
-DEFAULT_OVERLAYS = {"map": ("coast",), "globe": ("rivers",)}
-
-_READS = tuple(
-    FieldUse(name, "in", doc)
-    for name, doc in (
-        ("terrain", "elevation, plate ids"),
-        ("water", "flow, receivers, basins"),
-        ("air", "pressure, temperature, wind"),
-        ("moisture", "precipitation, clouds, CO2"),
-        ("life", "plants, herbivores, carnivores"),
-        ("civ", "people, night light"),
-    )
-)
-_OUT = FieldUse("view", "out", "RGBA8 picture (not a field: a target texture)")
-# Not a field either: the pattern the globe's clouds are cut from (Views.cloud_noise).
-_CLOUD_NOISE = FieldUse("cloud_noise", "in", "baked cloud pattern, uniform 0..1 by area")
-
-COMMON_UNIFORMS = (
-    Uniform("flow_max", "float", 1.0, "cells", "largest flow accumulation: river colour scale"),
-    Uniform("life_max", "vec3", (1.0, 1.0, 1.0), "", "largest of each population: life colours"),
-    Uniform("river_min", "float", 50.0, "cells", "smallest flow drawn as a river", 1.0),
-    Uniform("plants_full", "float", 0.5, "plants", "plants of full vegetation cover", 1e-6),
-    Uniform("relief_exaggeration", "float", 30.0, "", "slope factor of hillshade/relief", 0.0),
-    Uniform("anim_time", "float", 0.0, "s", "animation clock of the wind streaks"),
-)
-
-
-@dataclass(frozen=True)
-class ViewDecl(PassDecl):
-    """A view pass with compile-time constants: #defines after the generated header (the
-    layer id, the overlay bits, whether the surface glows), one program per variant."""
-
-    defines: tuple[tuple[str, int], ...] = ()
-
-    def header(self) -> str:
-        return "\n".join([super().header(), *(f"#define {k} {v}" for k, v in self.defines)])
-
-
-MAP_VIEW = ViewDecl(
-    name="view_map",
-    shader="render/map.frag",
-    stage="render",
-    doc="equirectangular map of one layer with overlays; or the layer's legend bar",
-    fields=(*_READS, _OUT),
-    uniforms=(
-        *COMMON_UNIFORMS,
-        Uniform("map_rect", "vec4", (0.0, 0.0, 1.0, 1.0), "px", "map x, y, w, h in the frame"),
-        Uniform("bar", "bool", False, "", "draw the legend bar instead of the map"),
-        Uniform("bar_lo", "float", 0.0, "layer units", "legend bar's left value"),
-        Uniform("bar_hi", "float", 1.0, "layer units", "legend bar's right value"),
-        Uniform("bar_log", "bool", False, "", "legend bar spaced logarithmically"),
-    ),
-)
-
-GLOBE_VIEW = ViewDecl(
-    name="view_globe",
-    shader="render/globe.frag",
-    stage="render",
-    doc="lit sphere: ocean glint, biomes, ice, clouds, rim, molten glow, night lights",
-    fields=(*_READS, _CLOUD_NOISE, _OUT),
-    uniforms=(
-        *COMMON_UNIFORMS,
-        *(
-            Uniform(
-                f"inv_vp{i}",
-                "vec4",
-                tuple(float(i == j) for j in range(4)),
-                "",
-                f"column {i} of the inverse view-projection matrix",
-            )
-            for i in range(4)
-        ),
-        SURFACE_HEAT,  # the protoplanet's own uniform: the story ramps it
-    ),
-)
-
-CLOUD_NOISE = PassDecl(
-    name="cloud_noise",
-    shader="render/cloud_noise.frag",
-    stage="render",
-    doc="the globe's cloud pattern: warped fBM on the sphere, baked once per seed",
-    fields=(FieldUse("noise", "out", "x: the pattern, about -1..1 (a texture, not a field)"),),
-    uniforms=(Uniform("bake_size", "ivec2", (1024, 512), "texels", "baked texture size"),),
-)
-CLOUD_BAKE_SIZE = (1024, 512)  # 20 km texels: finer than the globe shows below 4K pictures
-
-RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW, CLOUD_NOISE)
 PICTURE_TARGETS = 3  # picture sizes the views keep (render_texture's textures live this long)
-_VARIANTS: dict[tuple[str, int, int, bool], ViewDecl] = {}
-
-
-def view_decl(view: str, layer: int, overlay_bits: int, molten: bool = False) -> ViewDecl:
-    """The view's program for one layer id and overlay set (kept, so the runner's compiled
-    program is reused)."""
-    key = (view, layer, overlay_bits, molten)
-    d = _VARIANTS.get(key)
-    if d is None:
-        base = MAP_VIEW if view == "map" else GLOBE_VIEW
-        defines = (("LAYER", layer), ("OVERLAY_BITS", overlay_bits), ("MOLTEN", int(molten)))
-        name = f"{base.name}[{layer},{overlay_bits},{int(molten)}]"
-        d = dataclasses.replace(base, name=name, defines=defines)
-        _VARIANTS[key] = d
-    return d
-
-
-def equalise_by_area(values: np.ndarray) -> np.ndarray:
-    """Values of an equirectangular (H, W) grid, rows south to north, mapped to 0..1 by their
-    rank weighted by each cell's area on the sphere: afterwards cells holding a value above
-    1 - c make up the share c of the sphere's area, for every c. (The globe's clouds are
-    where the pattern is above 1 - cover: they cover what the cloud-cover field says.)"""
-    h, w = values.shape
-    weight = np.broadcast_to(Grid(w, h).area_weight, values.shape).ravel()
-    order = np.argsort(values, axis=None, kind="stable")
-    cdf = np.cumsum(weight[order]) - 0.5 * weight[order]  # mid-rank: symmetric about 1/2
-    out = np.empty(values.size, np.float32)
-    out[order] = cdf / weight.sum()
-    return out.reshape(h, w)
-
-
-# Baked and equalised patterns by (seed, size): the same for every simulation of a seed.
-_CLOUD_PATTERNS: dict[tuple[int, tuple[int, int]], np.ndarray] = {}
-
-
-def overlay_bits(view: str, overlays: Iterable[str] | None) -> int:
-    bits = 0
-    for o in DEFAULT_OVERLAYS[view] if overlays is None else overlays:
-        if o not in OVERLAYS:
-            raise PlanetsimError(f"unknown overlay '{o}' (overlays: {', '.join(OVERLAYS)})")
-        bits |= OVERLAYS[o]
-    return bits
-
-
-@dataclass
-class Camera:
-    """Where the globe is seen from: yaw/pitch in degrees (yaw 0 looks at longitude 0 from
-    above it, pitch 20 from 20 deg north), distance in planet radii from the centre, vertical
-    field of view in degrees (ortho: the view spans what that angle spans at the centre)."""
-
-    yaw: float = 0.0
-    pitch: float = 20.0
-    distance: float = 3.2
-    fov: float = 40.0  # the whole planet fits a 16:9 frame at the default distance
-    ortho: bool = False
-
-    def eye(self) -> glm.vec3:
-        y, p = math.radians(self.yaw), math.radians(max(min(self.pitch, 89.9), -89.9))
-        d = max(self.distance, 1.01)
-        return glm.vec3(
-            d * math.cos(p) * math.cos(y), d * math.cos(p) * math.sin(y), d * math.sin(p)
-        )
-
-    def matrices(self, aspect: float) -> tuple[glm.mat4, glm.mat4]:
-        """(view, projection) as pyglm matrices; the planet is the unit sphere, z north."""
-        eye = self.eye()
-        d = float(glm.length(eye))
-        view = glm.lookAt(eye, glm.vec3(0.0), glm.vec3(0.0, 0.0, 1.0))
-        near, far = max(d - 1.5, 1e-3), d + 1.5
-        if self.ortho:
-            hh = d * math.tan(math.radians(self.fov) / 2)
-            proj = glm.ortho(-hh * aspect, hh * aspect, -hh, hh, d - 1.5, far)
-        else:
-            proj = glm.perspective(math.radians(self.fov), aspect, near, far)
-        return view, proj
-
-    def inverse_view_projection(self, aspect: float) -> list[tuple[float, ...]]:
-        view, proj = self.matrices(aspect)
-        inv = glm.inverse(proj * view)
-        return [tuple(float(x) for x in inv[i]) for i in range(4)]
-
-
-def sun_longitude(sim: Simulation) -> float:
-    """Longitude (deg) of the subsolar point now: aim a camera's yaw at it to see the day side."""
-    s = sim.values.get("sun_dir", (1.0, 0.0, 0.0))
-    return math.degrees(math.atan2(s[1], s[0]))
 
 
 class Views:
@@ -224,7 +41,6 @@ class Views:
         # can never release the frame's own target.
         self.targets = TargetCache(self.ctx, PICTURE_TARGETS)
         self.bar_targets = TargetCache(self.ctx, 4)
-        self._arrays: dict[str, tuple[int, np.ndarray]] = {}
         self._images: dict[str, tuple[Any, moderngl.Texture]] = {}
         self._bars: dict[tuple[Any, ...], np.ndarray] = {}
         # Linear filtering for the views' reads (fields themselves are NEAREST for the passes):
@@ -237,39 +53,14 @@ class Views:
         self._cloud_noise: moderngl.Texture | None = None
 
     def cloud_noise(self) -> moderngl.Texture:
-        """The globe's cloud pattern (one float channel, uniform 0..1 by area): baked by the
-        cloud_noise pass and equalised with numpy once per seed, uploaded once per context."""
+        """The globe's cloud pattern (planetsim.render.clouds), uploaded once per context."""
         if self._cloud_noise is None:
-            size = CLOUD_BAKE_SIZE
-            key = (int(self.sim.seed), size)
-            pattern = _CLOUD_PATTERNS.get(key)
-            if pattern is None:
-                before = self.ctx.fbo
-                tex = self.ctx.texture(size, 4, dtype="f4")
-                fbo = self.ctx.framebuffer(color_attachments=[tex])
-                try:
-                    vals = {**self.sim.values, "bake_size": size}
-                    self.sim.runner.run(CLOUD_NOISE, vals, into=fbo)
-                    raw = np.frombuffer(tex.read(), np.float32).reshape(size[1], size[0], 4)
-                finally:
-                    if before is not None:  # as render_into: never leave a released one bound
-                        before.use()
-                    fbo.release()
-                    tex.release()
-                pattern = equalise_by_area(raw[..., 0])
-                _CLOUD_PATTERNS[key] = pattern
-            tex = self.ctx.texture(size, 1, pattern.tobytes(), dtype="f4")
-            self._cloud_noise = tex
+            self._cloud_noise = cloud_texture(self.sim)
         return self._cloud_noise
 
     # ---- data for legends and colour scales ---------------------------------------------------
     def field_array(self, name: str) -> np.ndarray:
-        f = self.sim.field(name)
-        got = self._arrays.get(name)
-        if got is None or got[0] != f.version:
-            got = (f.version, f.read())
-            self._arrays[name] = got
-        return got[1]
+        return readback.field_array(self.sim, name)
 
     def uniforms(
         self,
@@ -439,7 +230,7 @@ class Views:
         if self._cloud_noise is not None:
             self._cloud_noise.release()
             self._cloud_noise = None
-        self._arrays.clear()
+        readback.forget(self.sim)
         _VIEWS.pop(self.sim, None)
 
 
@@ -551,11 +342,11 @@ def render_map(
 
 
 __all__ = [
-    "LAYERS",
-    "Camera",
+    "PICTURE_TARGETS",
+    "Views",
     "render_frame",
     "render_into",
     "render_map",
     "render_texture",
-    "sun_longitude",
+    "views_of",
 ]

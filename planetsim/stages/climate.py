@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.fields import FieldSpec, register_field
-from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from ..core.registry import register, register_stage
 
 # ---- the sea-ice / snow rule (shaders/lib/climate.glsl holds the same numbers) --------------
 SEA_ICE_BELOW_C = -2.0  # sea water (salty) freezes below this surface temperature, degC

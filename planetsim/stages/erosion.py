@@ -3,7 +3,8 @@ step, drainage basins labelled from their outlets, stream-power incision."""
 
 from __future__ import annotations
 
-from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from ..core.registry import register, register_stage
 
 FLOW = PassDecl(
     name="flow",

@@ -10,7 +10,8 @@ keep within the frame budget); burial then counts life_every * u_dt years per ru
 
 from __future__ import annotations
 
-from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from ..core.registry import register, register_stage
 
 LIFE_EVERY = Uniform(
     "life_every", "int", 2, "steps", "run life every N sim steps (burial counts N dt)", 1

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from ..core.fields import FieldSpec, register_field
-from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from ..core.registry import register, register_stage
 
 NO_ORIGIN = (-999.0, -999.0)
 PEOPLE_EVERY = Uniform(

@@ -8,16 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.passes import (
-    FieldUse,
-    PassDecl,
-    Stage,
-    Step,
-    Uniform,
-    register,
-    register_stage,
-    register_state,
-)
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from ..core.registry import register, register_stage, register_state
 
 CRATERS = PassDecl(
     name="craters",

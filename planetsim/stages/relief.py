@@ -3,7 +3,8 @@ there is; the protoplanet and tectonics stages build real ones."""
 
 from __future__ import annotations
 
-from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform, register, register_stage
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from ..core.registry import register, register_stage
 
 RELIEF_NOISE = PassDecl(
     name="relief_noise",

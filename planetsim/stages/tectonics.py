@@ -8,16 +8,8 @@ import weakref
 from typing import Any
 
 from ..core.fields import FieldSpec, register_field
-from ..core.passes import (
-    FieldUse,
-    PassDecl,
-    Stage,
-    Step,
-    Uniform,
-    register,
-    register_stage,
-    register_state,
-)
+from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+from ..core.registry import register, register_stage, register_state
 
 register_field(
     FieldSpec(

@@ -1,0 +1,102 @@
+"""The numpy side of the benchmark: one step of the same geology, climate and life rules
+(planetsim.reference), amortised by the same schedules as the GLSL story step."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+
+def numpy_ms(sim: Any) -> dict[str, float]:
+    """ms of one numpy step of geology, climate and life on the sim's current state, with the
+    GPU schedule's `every` amortisation (tectonics_every, life_every, people_every)."""
+    from ...reference import climate as rc
+    from ...reference import geology as rg
+    from ...reference import life as rl
+
+    g, v = sim.grid, sim.values
+    f = {n: sim.field(n).read() for n in ("terrain", "water", "air", "moisture", "life", "civ")}
+    t64 = f["terrain"].astype(np.float64)
+    water = f["water"].astype(np.float64)
+    rng = np.random.default_rng(0)
+    sea = float(v["sea_level"])
+    dt = float(v["dt"])
+    out: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    t64[..., 0] = rg.impacts_step(
+        t64[..., 0],
+        g,
+        rng,
+        rate=v["impact_rate"],
+        size_km=v["impact_size"],
+        depth=v["impact_depth"],
+        surface_heat=v["surface_heat"],
+    )
+    t1 = time.perf_counter()
+    every = max(int(v["tectonics_every"]), 1)
+    crust = rg.plates_step(t64, g, rng, dt=dt * every, sea=sea, **rg.plates_args(v))
+    t64 = rg.uplift_step(crust, g, dt=dt * every, sea=sea, **rg.uplift_args(v))
+    t2 = time.perf_counter()
+    z = t64[..., 0]
+    fr = rg.flow_step(z, water, np.ones(g.shape), g, sea, False)
+    water[..., 0], water[..., 1] = fr[..., 0], fr[..., 1]
+    ta = time.perf_counter()
+    water[..., 2] = rg.basins_step(z, water, g, sea)
+    tb = time.perf_counter()
+    rg.erode_step(
+        z,
+        water[..., 0],
+        water[..., 1].astype(np.int64),
+        g,
+        K=v["K"],
+        m=v["m"],
+        n=v["n"],
+        dt=dt,
+        sea=sea,
+        marine=v["marine_sediment"],
+    )
+    t3 = time.perf_counter()
+    # The same schedule as the GPU's: flow and erode every erosion_every steps, basins every
+    # erosion_every * basins_every (a fair comparison of one story step).
+    e_every = max(int(v.get("erosion_every", 1)), 1)
+    b_every = e_every * max(int(v.get("basins_every", 1)), 1)
+    fluvial = ((ta - t2) + (t3 - tb)) / e_every + (tb - ta) / b_every
+    out["geology"] = ((t1 - t0) + (t2 - t1) / every + fluvial) * 1e3
+
+    p = rc.ClimateParams(**{k: v[k] for k in rc.ClimateParams.__dataclass_fields__ if k in v})
+    elev = f["terrain"][..., 0].astype(np.float64)
+    moist = f["moisture"].astype(np.float64)
+    sigma = float(v["pressure_blur_sigma"])
+    t0 = time.perf_counter()
+    land = elev > p.sea_level
+    annual, seasonal = rc.raw_pressure(land, g)
+    sx, sy = rc.surface_slope(elev, p.sea_level, g)
+    a = rc.blur_sphere(annual, g, sigma)
+    s = rc.blur_sphere(seasonal, g, sigma)
+    t1 = time.perf_counter()
+    w = rc.weather(a, s, sx, sy, elev, moist[..., 3], g, p)
+    rc.vapour_step(
+        moist, w["temp"], w["u"], w["v"], w["ascent"] + w["slope_ascent"], w["land"], g, p
+    )
+    t2 = time.perf_counter()
+    # The maps follow the land: with tectonics on it moves every step it runs.
+    maps_every = max(int(v["climate_maps_every"]), int(v["tectonics_every"]), 1)
+    out["climate+water"] = ((t1 - t0) / maps_every + (t2 - t1)) * 1e3
+
+    t0 = time.perf_counter()
+    life, civ = rl.life_step(f["life"], f["terrain"], f["air"], f["moisture"], f["civ"], g, v)
+    t1 = time.perf_counter()
+    civ = rl.people_step(civ, f["air"], life, g, v)
+    rl.carbon_step(f["moisture"], f["air"], civ, g, v, 0)
+    t2 = time.perf_counter()
+    out["life+people"] = (
+        (t1 - t0) / max(int(v["life_every"]), 1) + (t2 - t1) / max(int(v["people_every"]), 1)
+    ) * 1e3
+    out["story"] = out["geology"] + out["climate+water"] + out["life+people"]
+    return out
+
+
+# ---- GPU side ----------------------------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""Files and names every front end shares: PNGs with the run's provenance in their text
+chunks (written atomically), and the names of the views and layers the renderer knows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.outfiles import atomic_path
+
+
+def layers() -> list[str]:
+    """Layer names the views know (planetsim.render.LAYERS)."""
+    from .. import render
+
+    return list(render.LAYERS)
+
+
+def views() -> list[str]:
+    from .. import render
+
+    return list(render.VIEWS)
+
+
+def png_info(meta: dict[str, Any]) -> Any:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"planetsim {meta['planetsim_version']}")
+    info.add_text("Comment", meta["comment"])
+    info.add_text("planetsim", json.dumps(meta, default=str))
+    return info
+
+
+def save_png(path: Path, img: np.ndarray, meta: dict[str, Any]) -> None:
+    """One PNG (8-bit RGB or 16-bit gray) with the run's provenance in text chunks, atomically."""
+    from PIL import Image
+
+    with atomic_path(path) as tmp:
+        Image.fromarray(img).save(tmp, format="PNG", pnginfo=png_info(meta))
