@@ -103,8 +103,8 @@ class ClosedBasins:
     share_of_land: float  # area share of land in closed basins; Earth about 0.18
 
     def basin_labels(self, routing: Routing) -> NDArray[np.int64]:
-        """Basin labels for routing.drainage_basins with closed lakes as outlets: the flat
-        index of the closed lake's lowest... first cell for endorheic land, else the mouth."""
+        """Basin labels for routing.drainage_basins with closed lakes as outlets: for land
+        draining to a closed lake, the flat index of that lake's first cell; else the mouth."""
         first = np.full(self.closed.size, -1, dtype=np.int64)
         flat = self.lakes.ravel()
         cells = np.flatnonzero(flat >= 0)
@@ -134,9 +134,7 @@ def lake_regions(routing: Routing) -> tuple[NDArray[np.int64], int]:
     return lakes.reshape(g.shape).astype(np.int64), int(has_lake.sum())
 
 
-def closed_basins(
-    routing: Routing, precip_mm_yr: np.ndarray, temp_c: np.ndarray
-) -> ClosedBasins:
+def closed_basins(routing: Routing, precip_mm_yr: np.ndarray, temp_c: np.ndarray) -> ClosedBasins:
     """Which lakes spill and which land drains to no sea, from annual mean precipitation
     (mm/yr) and temperature (C) fields; the water balance is in the module docstring."""
     g = routing.grid
