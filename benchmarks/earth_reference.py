@@ -33,7 +33,7 @@ SIZES = ((128, 64), (256, 128), (512, 256), (1024, 512))
 
 def load_mask() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(ocean mask (rows north to south), sample latitudes, sample longitudes), degrees."""
-    from global_land_mask import globe
+    from global_land_mask import globe  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     return globe._mask, np.asarray(globe._lat), np.asarray(globe._lon)
 

@@ -3,6 +3,8 @@ of each of Peel et al.'s (2007) thresholds."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 
@@ -93,7 +95,10 @@ def season(warm: float, cold: float, north: bool = True) -> np.ndarray:
     return (warm + cold) / 2 + (warm - cold) / 2 * phase
 
 
-def classify(t12: np.ndarray, p12: np.ndarray, row: int = NORTH, unit: str = "mm/month") -> str:
+Unit = Literal["mm/month", "mm/yr"]
+
+
+def classify(t12: np.ndarray, p12: np.ndarray, row: int = NORTH, unit: Unit = "mm/month") -> str:
     t = np.zeros((12, 4, 8))
     p = np.zeros((12, 4, 8))
     t[:, row, 3] = t12
@@ -180,7 +185,7 @@ def test_precip_as_mm_per_year_rates() -> None:
         p = rain_in(AMJJAS, total)
         assert classify(t, p * 12, unit="mm/yr") == classify(t, p)
     with pytest.raises(ValueError):
-        classify(t, p, unit="inches")
+        classify(t, p, unit="inches")  # type: ignore[arg-type]
 
 
 def test_koppen_shares_of_land() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -10,10 +11,10 @@ import pytest
 from planetsim.analysis.earth import EARTH_TOML, grid_key, load_earth, parse_earth
 from planetsim.analysis.grid import Grid
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 GRIDS = ["128x64", "256x128", "512x256", "1024x512"]
 

@@ -171,7 +171,7 @@ def test_filling_matches_reference_priority_flood(seed: int, kind: str) -> None:
     if kind == "noise":
         z = rng.normal(300.0, 600.0, g.shape)
     else:  # many equal heights: flats and ties everywhere
-        z = rng.integers(-2, 6, g.shape) * 100.0
+        z = rng.integers(-2, 6, g.shape).astype(float) * 100.0
     r = route(z, g)
     np.testing.assert_array_equal(r.filled, reference_priority_flood(z, g))
     np.testing.assert_array_equal(fill_depressions(z, g), r.filled)

@@ -12,6 +12,7 @@ for particular grids (keyed "WxH"); a grid without its own figure gets the gener
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,10 +23,10 @@ from numpy.typing import NDArray
 
 from .grid import Grid
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10: the same parser as the tomli package
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 EARTH_TOML = Path(__file__).with_name("earth.toml")
 

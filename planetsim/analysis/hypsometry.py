@@ -39,7 +39,7 @@ def elevation_histogram(
     # (lo, hi] bins: index = ceil(rel / bin) - 1.
     k = np.ceil(rel / bin_m).astype(np.int64) - 1
     k0 = int(k.min())
-    counts = np.bincount((k - k0).ravel(), weights=g.area_weight.ravel())
+    counts = np.bincount((k - k0).ravel(), weights=g.area_weight.ravel()).astype(np.float64)
     edges = (np.arange(counts.size + 1) + k0) * bin_m
     return edges.astype(float), counts
 

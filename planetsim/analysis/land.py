@@ -53,8 +53,8 @@ def landmasses(land: np.ndarray, grid: Grid | None = None) -> Landmasses:
     land = np.asarray(land, dtype=bool)
     g = grid_for(land, grid)
     labels, count = label_landmasses(land, g)
-    area = np.bincount(labels.ravel(), weights=g.cell_area_m2.ravel(), minlength=count + 1)[1:]
-    area = np.sort(area)[::-1]
+    per_label = np.bincount(labels.ravel(), weights=g.cell_area_m2.ravel(), minlength=count + 1)
+    area = np.sort(per_label[1:].astype(np.float64))[::-1]
     total = float(area.sum())
     if total > 0:
         largest = float(area[0] / total)

@@ -278,7 +278,7 @@ def drainage_basins(routing: Routing, labels: np.ndarray | None = None) -> Basin
     ids = lab.ravel()[land]
     area = routing.grid.cell_area_m2.ravel()[land]
     outlets, inverse = np.unique(ids, return_inverse=True)
-    areas = np.bincount(inverse, weights=area, minlength=outlets.size)
+    areas = np.bincount(inverse, weights=area, minlength=outlets.size).astype(np.float64)
     order = np.argsort(-areas, kind="stable")
     total = float(routing.grid.cell_area_m2.ravel()[routing.land.ravel()].sum())
     shares = areas[order] / total if total > 0 else np.zeros(order.size)
