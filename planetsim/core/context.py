@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import moderngl
 
 from .errors import ContextError
@@ -25,7 +27,8 @@ def create_context(backend: str = "egl") -> moderngl.Context:
             return moderngl.create_context(require=GL_REQUIRE)
         if backend == "default":
             return moderngl.create_standalone_context(require=GL_REQUIRE)
-        return moderngl.create_standalone_context(backend=backend, require=GL_REQUIRE)
+        settings: dict[str, Any] = {"backend": backend}  # glcontext's keyword
+        return moderngl.create_standalone_context(require=GL_REQUIRE, **settings)
     except Exception as exc:  # moderngl/glcontext raise plain Exceptions with library errors
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ContextError(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..analysis.sea_level import hypsometric_curve, sea_level_for_fraction
 from .errors import PresetError
 
 if TYPE_CHECKING:
@@ -125,7 +126,8 @@ def apply_heightmap(
     if land_fraction is not None:
         if not 0.0 <= land_fraction <= 1.0:
             raise PresetError(f"land_fraction must be in [0, 1], got {land_fraction}")
-        sea_level = sea_level_for_land(z, sim.grid.area_weight, land_fraction)
+        z_sorted, cum = hypsometric_curve(z, sim.grid.area_weight)
+        sea_level = sea_level_for_fraction(z_sorted, cum, 1.0 - land_fraction)
     t = np.zeros((*sim.grid.shape, 4), np.float32)
     t[..., 0] = z
     t[..., 1] = -1.0  # no plates yet: tectonics seeds them if it runs
@@ -138,12 +140,3 @@ def apply_heightmap(
     sim.keep_start_terrain()
     sim.mark_land_changed()
     return z
-
-
-def sea_level_for_land(z: np.ndarray, weight: np.ndarray, land_fraction: float) -> float:
-    """The elevation with `land_fraction` of the total weight (cell areas) above it."""
-    order = np.argsort(z, axis=None)
-    cum = np.cumsum(weight.ravel()[order])
-    cum /= cum[-1]
-    i = int(np.searchsorted(cum, 1.0 - land_fraction))
-    return float(z.ravel()[order][min(i, order.size - 1)])

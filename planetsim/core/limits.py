@@ -119,7 +119,8 @@ def driver_limits(ctx: Any) -> Limits:
     """The limits of `ctx`'s driver, read once per context (kept in ctx.extra)."""
     extra = ctx.extra if isinstance(getattr(ctx, "extra", None), dict) else None
     if extra is not None and "planetsim_limits" in extra:
-        return extra["planetsim_limits"]  # type: ignore[no-any-return]
+        cached: Limits = extra["planetsim_limits"]
+        return cached
     info = ctx.info
     tex = _info_int(info, "GL_MAX_TEXTURE_SIZE", 4096)
     rb = _info_int(info, "GL_MAX_RENDERBUFFER_SIZE", tex)

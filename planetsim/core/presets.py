@@ -18,7 +18,7 @@ from .timeline import Epoch, Timeline
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 TOP_KEYS = {"name", "description", "grid", "start", "epoch"}
 GRID_KEYS = {"size", "seed", "radius", "metric"}

@@ -11,7 +11,7 @@ import moderngl
 
 from .fields import Field
 from .passes import GLOBALS, PassDecl, Uniform
-from .shaders import assemble, compile_program
+from .shaders import assemble, compile_program, uniform
 
 
 @dataclass
@@ -48,7 +48,7 @@ class PassRunner:
         for unit, name in enumerate(decl.reads):
             units[name] = unit
             if f"t_{name}" in prog:
-                prog[f"t_{name}"].value = unit
+                uniform(prog, f"t_{name}").value = unit
         active = [u for u in (*GLOBALS, *decl.uniforms) if u.glsl in prog]
         vao = self.ctx.vertex_array(prog, [])
         cp = CompiledPass(decl, prog, vao, units, active)
@@ -81,7 +81,7 @@ class PassRunner:
         for u in cp.uniforms:
             v = values.get(u.name, u.default)
             if cp.last.get(u.name, _UNSET) != v:
-                prog[u.glsl].value = int(v) if u.type == "bool" else v
+                uniform(prog, u.glsl).value = int(bool(v)) if u.type == "bool" else v
                 cp.last[u.name] = v
         for name, unit in cp.units.items():
             if textures is not None and name in textures:

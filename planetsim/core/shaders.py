@@ -13,6 +13,15 @@ import moderngl
 from .errors import ShaderError
 from .resources import shaders_dir
 
+
+def uniform(prog: moderngl.Program, name: str) -> moderngl.Uniform:
+    """A program's uniform by its GLSL name (moderngl's lookup may also give attributes)."""
+    u = prog[name]
+    if not isinstance(u, moderngl.Uniform):
+        raise KeyError(f"'{name}' is not a uniform of this program")
+    return u
+
+
 GLSL_VERSION = "#version 330 core"
 
 _INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"\s*$')

@@ -29,7 +29,7 @@ from .passes import PassDecl, Stage, Step
 from .presets import Preset, load
 from .registry import PASSES, STAGES, STATE_HOOKS, STORY_ORDER, all_uniforms
 from .runner import PassRunner
-from .timeline import Moment, Timeline, format_year
+from .timeline import Epoch, Moment, Timeline, format_year
 
 OBLIQUITY_DEG = 23.44
 
@@ -154,7 +154,7 @@ class Simulation:
         return format_year(self.year)
 
     @property
-    def epoch(self):  # -> Epoch
+    def epoch(self) -> Epoch:
         return self.moment.epoch
 
     @property

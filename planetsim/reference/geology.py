@@ -5,6 +5,8 @@ independent references and by planetsim.frontends.bench as the CPU side."""
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +27,7 @@ def hash_u32(v: np.ndarray) -> np.ndarray:
     return _u32((word >> 22) ^ word)
 
 
-def hash_u32x4(x, y, z, w) -> tuple[np.ndarray, ...]:
+def hash_u32x4(x: Any, y: Any, z: Any, w: Any) -> tuple[np.ndarray, ...]:
     v = [_u32(_u32(a) * 1664525 + 1013904223) for a in (x, y, z, w)]
 
     def mix(v: list[np.ndarray]) -> None:
@@ -66,7 +68,7 @@ def nearest_crater(grid: Grid, seed: int, frequency: float, level: int) -> np.nd
     return best
 
 
-def crater_floor_mask(grid: Grid, seed: int, frequency: float = 2.0, levels: int = 3):
+def crater_floor_mask(grid: Grid, seed: int, frequency: float = 2.0, levels: int = 3) -> np.ndarray:
     """Cells inside the inner half of a crater of the largest `levels` levels."""
     mask = np.zeros(grid.shape, bool)
     for level in range(levels):
@@ -100,7 +102,9 @@ def receiver_index(rec: np.ndarray, grid: Grid) -> np.ndarray:
     return out
 
 
-def flow_accumulation(rec: np.ndarray, weight: np.ndarray, land: np.ndarray, grid: Grid):
+def flow_accumulation(
+    rec: np.ndarray, weight: np.ndarray, land: np.ndarray, grid: Grid
+) -> np.ndarray:
     """Exact D8 accumulation: each land cell's weight plus everything upstream (0 at sea),
     by visiting cells in topological order (donors before receivers)."""
     idx = receiver_index(rec, grid).ravel()
@@ -142,7 +146,9 @@ def basins_exact(rec: np.ndarray, land: np.ndarray, grid: Grid) -> np.ndarray:
     return basin.reshape(grid.shape)
 
 
-def flow_step(z, water, weight, grid: Grid, sea: float, flat: bool) -> np.ndarray:
+def flow_step(
+    z: np.ndarray, water: np.ndarray, weight: np.ndarray, grid: Grid, sea: float, flat: bool
+) -> np.ndarray:
     """One parallel step of flow.frag: new (acc, receiver) from the last step's water."""
     rec = d8_receivers(z, grid, sea, flat)
     acc = weight.astype(np.float64).copy()
@@ -156,7 +162,7 @@ def flow_step(z, water, weight, grid: Grid, sea: float, flat: bool) -> np.ndarra
     return np.stack([np.where(land, acc, 0.0), rec], axis=-1)
 
 
-def basins_step(z, water, grid: Grid, sea: float) -> np.ndarray:
+def basins_step(z: np.ndarray, water: np.ndarray, grid: Grid, sea: float) -> np.ndarray:
     """One parallel step of basins.frag: (H, W) new basin ids."""
     land = z > sea
     idx = receiver_index(np.rint(water[..., 1]).astype(np.int64), grid)
@@ -176,7 +182,10 @@ def cell_area_km2(grid: Grid, flat: bool) -> np.ndarray:
     return (grid.row_spacing_m * col_spacing(grid, False) * 1e-6)[:, None]
 
 
-def erode_step(z, acc, rec, grid: Grid, *, K, m, n, dt, sea, marine=0.0, flat=False):
+def erode_step(
+    z: np.ndarray, acc: np.ndarray, rec: np.ndarray, grid: Grid, *, K: float, m: float,
+    n: float, dt: float, sea: float, marine: float = 0.0, flat: bool = False,
+) -> np.ndarray:  # fmt: skip
     """One step of erode.frag's rule, in float64."""
     z = np.asarray(z, np.float64)
     area = np.broadcast_to(cell_area_km2(grid, flat), grid.shape)
@@ -248,7 +257,7 @@ def plate_velocity_frac(pid: np.ndarray) -> np.ndarray:
     return np.stack([q % 64, q // 64], axis=-1) / 31.0 - 1.0
 
 
-def move_probabilities(pid, speed_cm_yr: float, dt: float, grid: Grid) -> np.ndarray:
+def move_probabilities(pid: np.ndarray, speed_cm_yr: float, dt: float, grid: Grid) -> np.ndarray:
     """(..., 2) probabilities per step of a one-cell move east/west and north/south."""
     v = plate_velocity_frac(pid) * speed_cm_yr * 0.01 * dt
     p = np.abs(v) / np.array(
@@ -258,7 +267,7 @@ def move_probabilities(pid, speed_cm_yr: float, dt: float, grid: Grid) -> np.nda
     return np.where(s > 1, p / np.maximum(s, 1e-30), p)
 
 
-def plates_args(values) -> dict:
+def plates_args(values: Mapping[str, Any]) -> dict[str, Any]:
     """plates_step's tuning keywords from a simulation's uniform values (one mapping, shared
     by the tests and the benchmark)."""
     return {
@@ -268,7 +277,7 @@ def plates_args(values) -> dict:
     }
 
 
-def uplift_args(values) -> dict:
+def uplift_args(values: Mapping[str, Any]) -> dict[str, Any]:
     """uplift_step's tuning keywords from a simulation's uniform values."""
     return {
         "uplift_rate": values["uplift_rate"],
@@ -281,8 +290,9 @@ def uplift_args(values) -> dict:
 
 
 def plates_step(
-    t, grid: Grid, rng: np.random.Generator, *, speed, dt, sea, rift_depth, collision_stress
-) -> np.ndarray:
+    t: np.ndarray, grid: Grid, rng: np.random.Generator, *, speed: float, dt: float,
+    sea: float, rift_depth: float, collision_stress: float,
+) -> np.ndarray:  # fmt: skip
     """One step of plates.frag's rule with numpy's random numbers (the benchmark's CPU side)."""
     ids = t[..., 1]
     uniq, inv = np.unique(ids, return_inverse=True)
@@ -347,18 +357,18 @@ def plates_step(
 
 
 def uplift_step(
-    c,
+    c: np.ndarray,
     grid: Grid,
     *,
-    dt,
-    sea,
-    uplift_rate,
-    max_elevation,
-    stress_decay,
-    talus,
-    stress_spread=400.0,
-    subsidence_rate=50.0,
-    flat=False,
+    dt: float,
+    sea: float,
+    uplift_rate: float,
+    max_elevation: float,
+    stress_decay: float,
+    talus: float,
+    stress_spread: float = 400.0,
+    subsidence_rate: float = 50.0,
+    flat: bool = False,
 ) -> np.ndarray:
     """One step of uplift.frag's rule."""
     z, pid, s0 = c[..., 0], c[..., 1], c[..., 2]
@@ -393,8 +403,9 @@ def crater_profile(r: np.ndarray, rim: float) -> np.ndarray:
 
 
 def impacts_step(
-    z, grid: Grid, rng: np.random.Generator, *, rate, size_km, depth, surface_heat
-) -> np.ndarray:
+    z: np.ndarray, grid: Grid, rng: np.random.Generator, *, rate: float, size_km: float,
+    depth: float, surface_heat: float,
+) -> np.ndarray:  # fmt: skip
     """One step of impacts.frag's rule with numpy's random numbers."""
     u = grid.unit_vectors()
     out = np.asarray(z, np.float64).copy()

@@ -229,7 +229,9 @@ def carbon_step(
         dxs = (2 * np.pi * grid.radius / w * np.cos(np.radians(grid.lat)))[:, None]
         dy = np.pi * grid.radius / h
 
-    def flux(ca, cb, nu, aa, ab):
+    def flux(
+        ca: np.ndarray, cb: np.ndarray, nu: np.ndarray, aa: np.ndarray, ab: np.ndarray
+    ) -> np.ndarray:
         return nu * np.minimum(aa, ab) * np.maximum(np.where(nu > 0, ca - cb, cb - ca), 0.0)
 
     # East faces: flux from each cell to its east neighbour.

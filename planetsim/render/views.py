@@ -14,7 +14,7 @@ import numpy as np
 from ..core.errors import PlanetsimError
 from ..core.limits import check_picture
 from ..core.passes import PassDecl
-from ..core.shaders import assemble, compile_program
+from ..core.shaders import assemble, compile_program, uniform
 from . import readback, text
 from .camera import Camera
 from .clouds import cloud_texture
@@ -144,10 +144,10 @@ class Views:
         lines = legend_labels(self.sim, lay.name)
         if lay.name == "biome":
             bar = self.bar(lay, 0.0, 1.0, len(BIOMES))
-            sw = [(n, tuple(int(c) for c in bar[i])) for i, n in enumerate(BIOMES)]
-            return text.legend_image(lines, px, swatches=sw)
+            rgb = [(int(r), int(g), int(b)) for r, g, b in bar[:, :3]]
+            return text.legend_image(lines, px, swatches=list(zip(BIOMES, rgb, strict=True)))
         if lay.kind == "rgb":
-            sw = [
+            sw: list[tuple[str, tuple[int, int, int]]] = [
                 ("plants", (40, 220, 40)),
                 ("herbivores", (230, 40, 40)),
                 ("carnivores", (50, 80, 240)),
@@ -201,13 +201,13 @@ class Views:
         if self._blit is None:
             # The window's blit (shaders/ui/blit.frag) draws a texture into the viewport.
             self._blit = compile_program(ctx, assemble("ui/blit.frag"), "ui/blit")
-            self._blit["u_image"].value = 0
+            uniform(self._blit, "u_image").value = 0
             self._blit_vao = ctx.vertex_array(self._blit, [])
         fh = fbo.size[1]
         fbo.use()
         fbo.viewport = (at[0], fh - at[1] - h, w, h)
         got[1].use(location=0)
-        self._blit["u_flip"].value = True
+        uniform(self._blit, "u_flip").value = True
         ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
         assert self._blit_vao is not None
@@ -294,6 +294,10 @@ def render_into(
     # Drawn straight into the caller's framebuffer: nothing of ours refers to its texture,
     # so the caller may release both whenever it likes.
     tex = fbo.color_attachments[0]
+    if not isinstance(tex, moderngl.Texture):
+        raise PlanetsimError(
+            "render_into draws into a framebuffer whose first attachment is a texture"
+        )
     before = sim.ctx.fbo
     try:
         views_of(sim).draw(tex, fbo, view, layer, camera, label, overlays, time, legend)

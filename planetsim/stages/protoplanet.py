@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.sea_level import hypsometric_curve, sea_level_for_fraction
 from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
 from ..core.registry import register, register_stage, register_state
 
@@ -54,26 +55,6 @@ OCEAN_REFRESH_STEPS = 64
 _hypsometry: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-def hypsometry(elev: np.ndarray, area: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted elevations, area fraction at or below each): the planet's hypsometric curve."""
-    order = np.argsort(elev, axis=None)
-    z = elev.ravel()[order].astype(np.float64)
-    a = np.asarray(area, np.float64).ravel()[order]
-    cum = np.cumsum(a) / a.sum()
-    return z, cum
-
-
-def sea_level_for(z: np.ndarray, cum: np.ndarray, fraction: float) -> float:
-    """Sea level (m) that floods `fraction` of the surface, given the hypsometric curve."""
-    if fraction <= 0.0:
-        return float(z[0]) - 1.0
-    if fraction >= 1.0:
-        return float(z[-1]) + 1.0
-    i = int(np.searchsorted(cum, fraction))
-    # Just above the last flooded cell (land is z > sea_level).
-    return float(z[min(i, len(z) - 1)])
-
-
 def condense_ocean(sim: Any) -> None:
     epoch = sim.epoch
     if "sea_level" in epoch.ramp or "sea_level" in epoch.set:
@@ -87,11 +68,11 @@ def condense_ocean(sim: Any) -> None:
         or sim.step_count < st["step"]
         or (sim.step_count - st["step"] >= OCEAN_REFRESH_STEPS)
     ):
-        z, cum = hypsometry(sim.elevation(), sim.grid.cell_area_m2)
+        z, cum = hypsometric_curve(sim.elevation(), sim.grid.cell_area_m2)
         st = {"z": z, "cum": cum, "step": sim.step_count, "frac": None}
         _hypsometry[sim] = st
     st["frac"] = frac
-    sea = sea_level_for(st["z"], st["cum"], frac)
+    sea = sea_level_for_fraction(st["z"], st["cum"], frac)
     if sea != sim.values["sea_level"]:
         sim.values["sea_level"] = sea
         sim.mark_land_changed()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from ..analysis.sea_level import hypsometric_curve, sea_level_for_fraction
 from ..core.fields import FieldSpec, register_field
 from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
 from ..core.registry import register, register_stage, register_state
@@ -103,8 +104,6 @@ def keep_ocean_fraction(sim: Any) -> None:
     ocean_fraction of the surface (the water does not change, the basins do: uplift and rifts
     move rock up and down). One readback per interval, none in between. An epoch that ramps
     or sets sea_level itself takes precedence; interval 0 keeps sea level fixed."""
-    from .protoplanet import hypsometry, sea_level_for
-
     every = int(sim.values["ocean_track_interval"])
     epoch = sim.epoch
     if every <= 0 or "sea_level" in epoch.ramp or "sea_level" in epoch.set:
@@ -113,8 +112,8 @@ def keep_ocean_fraction(sim: Any) -> None:
     if last is not None and 0 <= sim.step_count - last < every:
         return
     _last_track[sim] = sim.step_count
-    z, cum = hypsometry(sim.elevation(), sim.grid.cell_area_m2)
-    sea = sea_level_for(z, cum, float(sim.values["ocean_fraction"]))
+    z, cum = hypsometric_curve(sim.elevation(), sim.grid.cell_area_m2)
+    sea = sea_level_for_fraction(z, cum, float(sim.values["ocean_fraction"]))
     shift = float(sim.values["sea_level"]) - sea
     if shift != 0.0:
         # Move the rock, not the sea: elevations stay relative to a steady sea level.

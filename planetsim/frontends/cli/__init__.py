@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ...core.errors import PlanetsimError
 from ..args import WHEN_HELP, UsageError, add_world_args, parse_when, pixels
@@ -45,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
         # does: no planetsim option looks like a negative number.
         self._negative_number_matcher = re.compile(r"^-\.?\d")
 
-    def error(self, message: str) -> None:  # one line, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
         raise UsageError(f"{self.prog}: {message}")
 
 

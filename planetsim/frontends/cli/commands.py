@@ -5,6 +5,7 @@ them, so `planetsim --help` is quick and a missing optional part breaks only its
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import sys
 from collections.abc import Callable
@@ -241,18 +242,23 @@ def _check_shaders(ctx: Any) -> int:
 
     try:
         for name in sorted(decls):
-            report(name, decls[name].shader, lambda d=decls[name]: runner.compile(d))
+            report(name, decls[name].shader, functools.partial(runner.compile, decls[name]))
         # Window shaders: plain programs under shaders/ui/ (no declaration).
         from ...core.resources import shaders_dir
-        from ...core.shaders import assemble, compile_program
 
         for path in sorted((shaders_dir() / "ui").glob("*.frag")):
             rel = f"ui/{path.name}"
-            report(rel, rel, lambda rel=rel: compile_program(ctx, assemble(rel), rel).release())
+            report(rel, rel, functools.partial(_compile_ui, ctx, rel))
     finally:
         runner.release()
     print(f"shaders: {total - failed} ok, {failed} failed")
     return 1 if failed else 0
+
+
+def _compile_ui(ctx: Any, rel: str) -> None:
+    from ...core.shaders import assemble, compile_program
+
+    compile_program(ctx, assemble(rel), rel).release()
 
 
 def cmd_presets(args: argparse.Namespace) -> int:

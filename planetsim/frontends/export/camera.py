@@ -38,10 +38,11 @@ class CameraPath:
     @classmethod
     def parse(cls, text: str) -> CameraPath:
         mode, _, rest = text.partition(":")
+        nums: list[float] | None
         try:
             nums = [float(v) for v in rest.split(",")] if rest else []
         except ValueError:
-            nums = None  # type: ignore[assignment]
+            nums = None
         if nums is not None and all(math.isfinite(v) for v in nums):
             if mode == "spin" and len(nums) <= 1:
                 return cls("spin", deg_per_s=nums[0] if nums else SPIN_DEG_PER_S)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...core.errors import ContextError, PlanetsimError
+from ...core.shaders import uniform
 from .controls import Controls
 from .hud import Overlay, fit_rect, help_lines, speed_text, text_image
 from .options import (
@@ -97,8 +98,8 @@ class Viewer(Controls):
                         raise
                     raise exc.named(f"--size {opts.size[0]}x{opts.size[1]}") from None
             self._blit = compile_program(self.ctx, assemble("ui/blit.frag"), "ui/blit")
-            self._blit["u_image"].value = 0
-            self._vao = self.ctx.vertex_array(self._blit, [])
+            uniform(self._blit, "u_image").value = 0
+            self._vao: moderngl.VertexArray | None = self.ctx.vertex_array(self._blit, [])
         except BaseException:
             self.close()
             raise
@@ -196,8 +197,9 @@ class Viewer(Controls):
                 if q is not None:
                     q.release()
             self._picture = None  # the views' texture: released with the simulation
-            if getattr(self, "_vao", None) is not None:
-                self._vao.release()
+            vao = getattr(self, "_vao", None)
+            if vao is not None:
+                vao.release()
                 self._blit.release()
                 self._vao = None
             self.sim.close()
@@ -286,13 +288,14 @@ class Viewer(Controls):
         """What a screenshot carries in its PNG text chunks: enough to make it again."""
         from ...core.outfiles import provenance, provenance_line
 
-        c = self.camera
+        c, sim = self.camera, self.sim
+        assert sim is not None
         return {
-            **provenance(self.sim),
+            **provenance(sim),
             "view": self.view,
             "layer": self.layer,
             "camera": {"yaw": c.yaw, "pitch": c.pitch, "distance": c.distance, "fov": c.fov},
-            "comment": provenance_line(self.sim),
+            "comment": provenance_line(sim),
         }
 
     def failure(self, exc: BaseException) -> WindowError:
@@ -386,6 +389,7 @@ class Viewer(Controls):
         if self.show_help:
             if self._help.tex is None:
                 self._help.upload(text_image(help_lines(), round(px * 15 / 13), alpha=200))
+            assert self._help.tex is not None
             pw, ph = self._help.tex.size
             self._overlay(self._help, ((fw - pw) // 2, (fh - ph) // 2, pw, ph))
         ctx.disable(ctx.BLEND)
@@ -405,8 +409,9 @@ class Viewer(Controls):
     ) -> None:
         self.ctx.viewport = rect
         tex.use(location=0)
-        self._blit["u_flip"].value = flip
-        self._vao.render(vertices=3)
+        uniform(self._blit, "u_flip").value = flip
+        if self._vao is not None:
+            self._vao.render(vertices=3)
 
     def _content_scale(self) -> float:
         fw, _ = self._glfw.get_framebuffer_size(self.window)

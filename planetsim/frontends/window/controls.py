@@ -12,14 +12,58 @@ from .pacing import advance
 from .shots import save_png_new
 
 if TYPE_CHECKING:
+    import random
+
+    import numpy as np
+
+    from ...core.simulation import Simulation
     from ...render import Camera
-    from .app import Viewer
+    from .hud import Overlay
+    from .options import ViewerOptions
+    from .pacing import Pacer
 
 
 class Controls:
-    """Key, mouse and window callbacks (GLFW's signatures) and the actions behind them."""
+    """Key, mouse and window callbacks (GLFW's signatures) and the actions behind them. The
+    state they act on is the Viewer's (declared here for the type checker)."""
 
-    def on_key(self: Viewer, window: Any, key: int, scancode: int, action: int, mods: int) -> None:
+    _glfw: Any
+    window: Any
+    sim: Simulation | None
+    opts: ViewerOptions
+    camera: Camera
+    layers: tuple[str, ...]
+    layer: str
+    view: str
+    speed: float
+    paused: bool
+    show_help: bool
+    substep: int
+    pacer: Pacer
+    _render: Any
+    _dirty: bool
+    _hud_stale: bool
+    _hud_text: list[str]
+    _help: Overlay
+    _drag: tuple[float, float] | None
+    _windowed: tuple[int, int, int, int]
+    _rng: random.Random
+    _ended: bool
+    frames: int
+
+    def say(self, text: str, seconds: float = 3.0, echo: bool = True) -> None:
+        raise NotImplementedError
+
+    def picture(self, label: bool = True, size: tuple[int, int] | None = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def provenance(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+    def on_key(self, window: Any, key: int, scancode: int, action: int, mods: int) -> None:
         glfw = self._glfw
         if action not in (glfw.PRESS, glfw.REPEAT):
             return
@@ -60,13 +104,13 @@ class Controls:
         elif key in (glfw.KEY_F, glfw.KEY_F11):
             self.toggle_fullscreen()
 
-    def home_camera(self: Viewer) -> Camera:
+    def home_camera(self) -> Camera:
         """The default camera, turned to the day side."""
         cam = self._render.Camera()
         cam.yaw = self._render.sun_longitude(self.sim)
         return cam
 
-    def on_mouse_button(self: Viewer, window: Any, button: int, action: int, mods: int) -> None:
+    def on_mouse_button(self, window: Any, button: int, action: int, mods: int) -> None:
         glfw = self._glfw
         if button != glfw.MOUSE_BUTTON_LEFT:
             return
@@ -75,29 +119,29 @@ class Controls:
         elif action == glfw.RELEASE:
             self._drag = None
 
-    def on_cursor_pos(self: Viewer, window: Any, x: float, y: float) -> None:
+    def on_cursor_pos(self, window: Any, x: float, y: float) -> None:
         if self._drag is None:
             return
         dx, dy = x - self._drag[0], y - self._drag[1]
         self._drag = (x, y)
         self.rotate(dx, dy)
 
-    def on_scroll(self: Viewer, window: Any, dx: float, dy: float) -> None:
+    def on_scroll(self, window: Any, dx: float, dy: float) -> None:
         self.zoom(dy)
 
-    def on_resize(self: Viewer, window: Any, width: int, height: int) -> None:
+    def on_resize(self, window: Any, width: int, height: int) -> None:
         self._dirty = True
         self._help.release()  # rebuilt at the new content scale
         self._hud_text = []
         self._hud_stale = True
 
-    def on_refresh(self: Viewer, window: Any) -> None:
+    def on_refresh(self, window: Any) -> None:
         # Some platforms block the loop while a window is being resized: draw from here.
         if self.sim is not None and self.frames:
             self._draw()
             self._glfw.swap_buffers(self.window)
 
-    def rotate(self: Viewer, dx: float, dy: float) -> None:
+    def rotate(self, dx: float, dy: float) -> None:
         """Drag by (dx, dy) window pixels: the surface under the cursor follows it, about."""
         _, wh = self._glfw.get_window_size(self.window)
         c = self.camera
@@ -109,25 +153,25 @@ class Controls:
         c.pitch = min(max(c.pitch + dy * deg_per_px, -89.0), 89.0)
         self._dirty = True
 
-    def zoom(self: Viewer, clicks: float) -> None:
+    def zoom(self, clicks: float) -> None:
         c = self.camera
         # Zoom toward the surface: the height above it shrinks by 15% a click.
         c.distance = 1.0 + min(max((c.distance - 1.0) * 0.85**clicks, 0.05), 20.0)
         self._dirty = True
 
-    def set_speed(self: Viewer, speed: float) -> None:
+    def set_speed(self, speed: float) -> None:
         self.speed = min(max(speed, SPEED_MIN), SPEED_MAX)
         self.pacer.reset()
 
-    def set_view(self: Viewer, view: str) -> None:
+    def set_view(self, view: str) -> None:
         self.view = view
         self._dirty = True
 
-    def set_layer(self: Viewer, layer: str) -> None:
+    def set_layer(self, layer: str) -> None:
         self.layer = layer
         self._dirty = True
 
-    def step_one_frame(self: Viewer) -> None:
+    def step_one_frame(self) -> None:
         """Pause, then finish the current story frame (or run one whole frame)."""
         sim = self.sim
         assert sim is not None
@@ -135,7 +179,7 @@ class Controls:
         self.substep = advance(sim, sim.epoch.steps_per_frame - self.substep, self.substep)
         self._dirty = True
 
-    def restart(self: Viewer, seed: int | None = None) -> None:
+    def restart(self, seed: int | None = None) -> None:
         sim = self.sim
         assert sim is not None
         if seed is None:
@@ -150,13 +194,13 @@ class Controls:
         self._dirty = True
         self.say(f"new planet, seed {seed}")
 
-    def screenshot(self: Viewer) -> Path:
+    def screenshot(self) -> Path:
         path = save_png_new(self.picture(), self.opts.screenshot_dir, self.provenance())
         print(f"saved {path}", flush=True)
         self.say(f"saved {path.name}", echo=False)
         return path
 
-    def toggle_fullscreen(self: Viewer) -> None:
+    def toggle_fullscreen(self) -> None:
         glfw = self._glfw
         if glfw.get_window_monitor(self.window):
             x, y, w, h = self._windowed

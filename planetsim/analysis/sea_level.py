@@ -1,0 +1,28 @@
+"""Sea level from the hypsometric curve: the level that floods a given share of the surface
+(the oceans condensing to `ocean_fraction`, a heightmap given a land fraction). Land is
+elevation > sea level."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def hypsometric_curve(elev: np.ndarray, area: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted elevations, share of the surface at or below each): the hypsometric curve.
+    `area` is each cell's area (any units) or a weight of the same shape."""
+    order = np.argsort(elev, axis=None)
+    z = np.asarray(elev).ravel()[order].astype(np.float64)
+    a = np.broadcast_to(np.asarray(area, np.float64), np.shape(elev)).ravel()[order]
+    cum = np.cumsum(a) / a.sum()
+    return z, cum
+
+
+def sea_level_for_fraction(z: np.ndarray, cum: np.ndarray, fraction: float) -> float:
+    """The sea level (m) that floods `fraction` of the surface, on a hypsometric curve: just at
+    the last flooded cell (land is z > sea level). Below every cell for 0, above for 1."""
+    if fraction <= 0.0:
+        return float(z[0]) - 1.0
+    if fraction >= 1.0:
+        return float(z[-1]) + 1.0
+    i = int(np.searchsorted(cum, fraction))
+    return float(z[min(i, len(z) - 1)])
