@@ -421,3 +421,16 @@ def test_upstream_lake_spilling_into_a_closed_lake_drains_to_no_sea() -> None:
     assert b.areas_m2[k] == pytest.approx(G.cell_area_m2[catchment].sum())
     assert s.endorheic_share == pytest.approx(cb.share_of_land)
     assert np.isnan(river_stats(r).endorheic_share)
+
+
+def test_terrain_without_lakes_or_without_land() -> None:
+    z, g, _ = fishbone()  # everything drains: no depression anywhere
+    r = route(z, g)
+    cb = closed_basins(r, np.zeros(g.shape), np.full(g.shape, 30.0))
+    assert cb.closed.size == 0 and cb.share_of_land == 0.0
+    assert np.all(cb.basin_labels(r) == r.mouth)
+    sea = route(np.full(G.shape, -100.0), G)
+    assert not sea.land.any() and np.all(sea.mouth == -1)
+    s = river_stats(sea, np.zeros(G.shape), np.zeros(G.shape))
+    assert s.largest_basin_shares.size == 0 and s.basins_over_half_percent == 0
+    assert np.isnan(s.concavity) and np.isnan(s.hack_exponent)

@@ -4,6 +4,8 @@ quantiles."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
@@ -42,9 +44,11 @@ def neighbour_flat(grid: Grid, dx: int, dy: int) -> NDArray[np.int64]:
     return (rows * grid.width + cols).astype(np.int64)
 
 
+@lru_cache(maxsize=8)
 def d8_pairs(grid: Grid) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Every undirected 8-neighbour pair (i < j) of the grid once, as flat indices. Across a
-    pole two offsets can name the same pair, so the pairs are made unique."""
+    """Every undirected 8-neighbour pair (i < j) of the grid once, as flat indices (read-only,
+    cached per grid). Across a pole two offsets can name the same pair, so the pairs are made
+    unique."""
     n = grid.width * grid.height
     here = np.arange(n, dtype=np.int64)
     keys = []
@@ -55,7 +59,10 @@ def d8_pairs(grid: Grid) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         keep = lo != hi
         keys.append(lo[keep] * n + hi[keep])
     k = np.unique(np.concatenate(keys))
-    return k // n, k % n
+    i, j = k // n, k % n
+    i.setflags(write=False)
+    j.setflags(write=False)
+    return i, j
 
 
 def label_wrapped(mask: np.ndarray, grid: Grid) -> tuple[NDArray[np.int64], int]:

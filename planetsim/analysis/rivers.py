@@ -30,11 +30,11 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ._util import d8_pairs
 from .routing import (
     Routing,
     _doubling_depth,
     _doubling_roots,
-    _pairs,
     drainage_basins,
     main_stream_length_m,
 )
@@ -105,13 +105,13 @@ class ClosedBasins:
     def basin_labels(self, routing: Routing) -> NDArray[np.int64]:
         """Basin labels for routing.drainage_basins with closed lakes as outlets: for land
         draining to a closed lake, the flat index of that lake's first cell; else the mouth."""
-        first = np.full(self.closed.size, -1, dtype=np.int64)
+        first = np.full(self.closed.size + 1, -1, dtype=np.int64)  # [-1] stays -1
         flat = self.lakes.ravel()
         cells = np.flatnonzero(flat >= 0)
         ids, pos = np.unique(flat[cells], return_index=True)
         first[ids] = cells[pos]
         term = self.terminal.ravel()
-        lab = np.where(term >= 0, first[np.maximum(term, 0)], routing.mouth.ravel())
+        lab = np.where(term >= 0, first[term], routing.mouth.ravel())
         return lab.reshape(routing.grid.shape)
 
 
@@ -123,7 +123,7 @@ def lake_regions(routing: Routing) -> tuple[NDArray[np.int64], int]:
     n = g.width * g.height
     land = routing.land.ravel()
     f = routing.filled.ravel()
-    i, j = _pairs(g)
+    i, j = d8_pairs(g)
     keep = land[i] & land[j] & (f[i] == f[j])
     graph = coo_matrix((np.ones(int(keep.sum()), np.int8), (i[keep], j[keep])), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
@@ -179,9 +179,8 @@ def closed_basins(routing: Routing, precip_mm_yr: np.ndarray, temp_c: np.ndarray
     # A spilling lake's water ends in the first closed lake downstream, or in the sea.
     nxt = np.append(np.where(closed, np.arange(nl), down[:nl]), sea_node)
     term_lake = _doubling_roots(nxt)[:nl]
-    term_lake = np.where(term_lake == sea_node, -1, term_lake)
-    terminal = np.where(stop_lake >= 0, term_lake[np.maximum(stop_lake, 0)], -1)
-    terminal = np.where(land & (stop_lake >= 0), terminal, -1)
+    term_lake = np.append(np.where(term_lake == sea_node, -1, term_lake), -1)
+    terminal = term_lake[stop_lake]  # index -1 (no lake) picks the appended -1
     endorheic = terminal >= 0
 
     area = g.cell_area_m2.ravel()

@@ -38,14 +38,6 @@ from .grid import Grid
 
 
 @lru_cache(maxsize=8)
-def _pairs(grid: Grid) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    i, j = d8_pairs(grid)
-    i.setflags(write=False)
-    j.setflags(write=False)
-    return i, j
-
-
-@lru_cache(maxsize=8)
 def _unit_vectors(grid: Grid) -> NDArray[np.float64]:
     u = grid.unit_vectors().reshape(-1, 3)
     u.setflags(write=False)
@@ -110,7 +102,7 @@ def _spanning_tree_parent(z: np.ndarray, sea: np.ndarray, grid: Grid) -> NDArray
     max(z_i, z_j)) hung from a virtual node joined to every sea cell. Sea cells are roots
     (their own parent)."""
     n = z.size
-    i, j = _pairs(grid)
+    i, j = d8_pairs(grid)
     keep = ~(sea[i] & sea[j])  # sea-sea edges never matter: every sea cell is an outlet
     i, j = i[keep], j[keep]
     # scipy drops zero weights, so shift all weights above 0; the sea node's edges go lowest.
