@@ -153,7 +153,7 @@ class Routing:
 
 def route(elevation: np.ndarray, grid: Grid | None = None, sea_level: float = 0.0) -> Routing:
     """Fill depressions and route the flow of an (H, W) elevation field (m); see the module
-    docstring for the method. About 1 s for 512x256 on one core."""
+    docstring for the method. 0.05-0.45 s for 512x256 here (lakes make it slower)."""
     z2 = np.asarray(elevation, dtype=float)
     g = grid_for(z2, grid)
     z = z2.ravel()
