@@ -375,15 +375,17 @@ def uplift_step(
     ssum = np.zeros(grid.shape)
     cnt = np.zeros(grid.shape)
     thermal = np.zeros(grid.shape)
+    w = np.ones(grid.shape) if flat else np.cos(np.radians(grid.lat2d))
     for dx, dy in D8:
         nb = grid.neighbour(c, dx, dy)
         same = nb[..., 1] == pid
         ssum += np.where(same, nb[..., 2], 0)
         cnt += same
         dz = nb[..., 0] - z
-        thermal += np.sign(dz) * np.maximum(
-            np.abs(dz) - talus * step_distance(grid, dx, dy, flat), 0
-        )
+        share = np.minimum(w, grid.neighbour(w, dx, dy)) / w  # equal volumes each way
+        thermal += (
+            np.sign(dz) * np.maximum(np.abs(dz) - talus * step_distance(grid, dx, dy, flat), 0)
+        ) * share
     h_km = np.pi * grid.radius * 1e-3 / grid.height
     a = min(0.25, stress_spread**2 * dt * 1e-6 / (stress_decay * h_km**2))
     s = np.where(cnt > 0, s0 + a * (ssum / np.maximum(cnt, 1) - s0), s0)

@@ -8,8 +8,11 @@
 // Uplift: z += uplift_rate 1e-3 dt s' max(0, 1 - (z - sea_level) / max_elevation)
 //   (uplift_rate in mm/yr; growth saturates at max_elevation m above sea level).
 // Thermal erosion: for each of the 8 neighbours k at distance d_k (m), the height difference
-//   beyond the talus slope moves downhill: z += (1/16) sum_k sign(dz_k) max(|dz_k| - T d_k, 0)
-//   with dz_k = z_k - z, T = talus_slope (m/m). Pairwise symmetric, so it conserves rock.
+//   beyond the talus slope moves downhill as a volume exchange between the two cells:
+//   z += (1/16) sum_k sign(dz_k) max(|dz_k| - T d_k, 0) min(w, w_k) / w
+//   with dz_k = z_k - z, T = talus_slope (m/m), w = cos(lat) the cell's area weight. The
+//   exchange of each pair is equal and opposite in volume (d_k is symmetric), so it conserves
+//   rock on the sphere; the min keeps each cell's change within its plain 1/16 share.
 // Ocean floor subsidence: deep sea floor (more than 1000 m below sea level) cools and sinks
 //   toward the age-depth curve d(age) = 2500 + 350 sqrt(min(age, 64 Myr)) m (Parsons &
 //   Sclater 1977) at subsidence_rate m/Myr at most, so old ocean basins are deep and the
@@ -25,6 +28,7 @@ void main() {
     float thermal = 0.0;
     float dist[8];
     step_distances8(p, dist);
+    float w = cell_area_weight(p);
     for (int k = 0; k < 8; k++) {
         vec4 nb = fetch_at(t_crust, p, D8[k]);
         if (nb.y == c.y) {
@@ -33,7 +37,8 @@ void main() {
         }
         float dz = nb.x - c.x;
         float excess = max(abs(dz) - u_talus_slope * dist[k], 0.0);
-        thermal += sign(dz) * excess;
+        float wk = cell_area_weight(wrap_cell(p + D8[k]));
+        thermal += sign(dz) * excess * min(w, wk) / w;
     }
     float s = c.z;
     float h_km = PI * u_radius * 1e-3 / float(u_size.y);

@@ -1,0 +1,204 @@
+"""Conservation laws as properties (hypothesis): random small grids and random fields,
+beside the hand-made cases of the stage tests. Each law is written here from its own
+statement (a total on the sphere), not from the shaders or planetsim.reference.
+
+- carbon: buried carbon + the CO2 in the air (area-weighted mean ppm x 2.13 GtC/ppm) is the
+  same before and after any number of people + carbon steps (burning moves it, transport
+  mixes it);
+- life: the exchange between cells (diffusion over land, growth off) keeps each population's
+  area-weighted total and never crosses into the sea;
+- rain: flow accumulation weighted by rain delivers, at the outlets, exactly the rain that
+  fell on land;
+- rock: talus relaxation alone (no uplift, no subsidence) keeps the rock volume.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import NEUTRAL  # noqa: I001  (the tests' own helpers, after the package)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import planetsim
+from planetsim.core.presets import parse
+
+PPM_GTC = 2.13  # GtC per ppm of CO2 in the whole atmosphere (the people stage's booking)
+SIZES = [(16, 8), (32, 16), (48, 24), (64, 32)]
+PROPERTY = settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,  # the same examples in CI every run; failures reproduce
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+_SIMS: dict[tuple[int, int], planetsim.Simulation] = {}
+
+
+def sim_of(ctx, size: tuple[int, int]) -> planetsim.Simulation:
+    """One simulation per grid size for the whole module (compiling is the slow part), reset
+    before each example."""
+    sim = _SIMS.get(size)
+    if sim is None:
+        sim = planetsim.Simulation(parse(NEUTRAL), size=size, ctx=ctx)
+        _SIMS[size] = sim
+    sim.reset(1)
+    return sim
+
+
+def teardown_module() -> None:
+    for sim in _SIMS.values():
+        sim.close()
+    _SIMS.clear()
+
+
+def fields(sim: planetsim.Simulation, rng: np.random.Generator, land_share: float) -> np.ndarray:
+    """Random terrain (land where a smoothed noise is in its top land_share), air and rain."""
+    shape = sim.grid.shape
+    noise = rng.normal(size=shape)
+    for _ in range(3):  # a little smoothing: land comes in patches, not single cells
+        noise = (noise + np.roll(noise, 1, 0) + np.roll(noise, 1, 1)) / 3.0
+    cut = np.quantile(noise, 1.0 - land_share)
+    elev = np.where(noise > cut, 100.0 + 2000.0 * (noise - cut), -3000.0).astype(np.float32)
+    t = np.zeros((*shape, 4), np.float32)
+    t[..., 0] = elev
+    sim.field("terrain").write(t)
+    a = np.zeros((*shape, 4), np.float32)
+    a[..., 0] = 1013.0
+    a[..., 1] = rng.uniform(-10.0, 32.0, shape)
+    a[..., 2] = rng.uniform(-15.0, 15.0, shape)
+    a[..., 3] = rng.uniform(-10.0, 10.0, shape)
+    sim.field("air").write(a)
+    return elev
+
+
+grids = st.sampled_from(SIZES)
+seeds = st.integers(0, 2**31 - 1)
+shares = st.floats(0.15, 0.85)
+
+
+@PROPERTY
+@given(size=grids, seed=seeds, land_share=shares, steps=st.integers(1, 12))
+def test_carbon_is_conserved_under_burning_and_transport(ctx, size, seed, land_share, steps):
+    sim = sim_of(ctx, size)
+    rng = np.random.default_rng(seed)
+    elev = fields(sim, rng, land_share)
+    land = elev > 0
+    shape = sim.grid.shape
+    m = np.zeros((*shape, 4), np.float32)
+    m[..., 3] = rng.uniform(200.0, 3000.0, shape)  # CO2, ppm, uneven
+    sim.field("moisture").write(m)
+    life = np.zeros((*shape, 4), np.float32)
+    life[..., 0] = rng.uniform(0.0, 1.0, shape) * land
+    life[..., 3] = land
+    sim.field("life").write(life)
+    civ = np.zeros((*shape, 4), np.float32)
+    civ[..., 0] = rng.uniform(0.0, 80.0, shape) * land  # people already there
+    civ[..., 1] = rng.uniform(0.0, 3.0, shape) * land  # buried carbon, GtC per cell
+    sim.field("civ").write(civ)
+    sim.values.update(
+        dt=float(rng.uniform(0.2, 2.0)),
+        people_every=1,
+        people_appeared=True,  # no appearance step: the buried carbon keeps its own total
+        people_burn=float(rng.uniform(0.5, 20.0)),
+        people_era=float(rng.uniform(0.5, 5.0)),
+    )
+    w = np.asarray(sim.grid.area_weight, np.float64)
+
+    def total() -> float:
+        c = sim.field("civ").read().astype(np.float64)
+        co2 = sim.field("moisture").read()[..., 3].astype(np.float64)
+        return float(c[..., 1].sum() + PPM_GTC * (co2 * w).sum())
+
+    before = total()
+    buried0 = float(civ[..., 1].astype(np.float64).sum())
+    sim.run_stage("people", steps)
+    after = total()
+    buried = float(sim.field("civ").read()[..., 1].astype(np.float64).sum())
+    assert buried <= buried0 + 1e-6  # people only burn
+    np.testing.assert_allclose(after, before, rtol=2e-6)
+    assert sim.field("moisture").read()[..., 3].min() >= 0.0
+
+
+@PROPERTY
+@given(size=grids, seed=seeds, land_share=shares, steps=st.integers(1, 60))
+def test_life_exchange_keeps_each_population(ctx, size, seed, land_share, steps):
+    sim = sim_of(ctx, size)
+    rng = np.random.default_rng(seed)
+    elev = fields(sim, rng, land_share)
+    land = elev > 0
+    shape = sim.grid.shape
+    d = tuple(float(x) for x in rng.uniform(0.0, 0.25, 3))
+    sim.values.update(life_dt=0.0, life_seed_rate=0.0, life_diffusion=d)
+    life = np.zeros((*shape, 4), np.float32)
+    life[..., :3] = rng.uniform(0.0, 2.0, (*shape, 3)) * land[..., None]
+    life[..., 3] = land
+    sim.field("life").write(life)
+    w = np.asarray(sim.grid.area_weight, np.float64)[..., None]
+    before = (life[..., :3].astype(np.float64) * w).sum(axis=(0, 1))
+    sim.run_pass("life", steps)
+    after_f = sim.field("life").read()
+    after = (after_f[..., :3].astype(np.float64) * w).sum(axis=(0, 1))
+    np.testing.assert_allclose(after, before, rtol=1e-5)
+    assert (after_f[~land][..., :3] == 0).all()
+    assert after_f[..., :3].min() >= 0.0
+
+
+def _outlets(rec: np.ndarray, land: np.ndarray, grid) -> np.ndarray:
+    """Land cells whose water leaves the land: no receiver, or a receiver at sea."""
+    offsets = [(0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1)]  # N..NW
+    out = land & (rec == 0)
+    for k, (dx, dy) in enumerate(offsets, start=1):
+        rows, cols = grid.neighbour_index(dx, dy)
+        out |= land & (rec == k) & ~land[rows, cols]
+    return out
+
+
+@PROPERTY
+@given(size=grids, seed=seeds, land_share=shares)
+def test_rain_weight_reaches_the_outlets(ctx, size, seed, land_share):
+    sim = sim_of(ctx, size)
+    rng = np.random.default_rng(seed)
+    elev = fields(sim, rng, land_share)
+    land = elev > 0
+    shape = sim.grid.shape
+    rain = rng.uniform(0.0, 4000.0, shape).astype(np.float32)
+    m = np.zeros((*shape, 4), np.float32)
+    m[..., 1] = rain
+    sim.field("moisture").write(m)
+    sim.values["flow_rain"] = 1.0
+    sim.run_pass("flow", shape[0] * shape[1])  # longer than any flow path: converged
+    water = sim.field("water").read()
+    rec = np.rint(water[..., 1]).astype(np.int64)
+    out = _outlets(rec, land, sim.grid)
+    delivered = float(water[..., 0][out].astype(np.float64).sum())
+    fell = float((rain[land].astype(np.float64) / 1000.0).sum())  # m/yr per cell
+    np.testing.assert_allclose(delivered, fell, rtol=1e-5)
+
+
+@PROPERTY
+@given(size=grids, seed=seeds, talus=st.floats(0.005, 0.2), steps=st.integers(1, 30))
+def test_talus_relaxation_keeps_the_rock(ctx, size, seed, talus, steps):
+    sim = sim_of(ctx, size)
+    rng = np.random.default_rng(seed)
+    shape = sim.grid.shape
+    # Rough: slopes well past the talus slope at any grid (cells are 300..2500 km wide).
+    z = rng.normal(0.0, 3.0 * talus * sim.grid.row_spacing_m, shape).astype(np.float32)
+    c = np.zeros((*shape, 4), np.float32)
+    c[..., 0] = z
+    c[..., 1] = np.floor(rng.uniform(0, 3, shape))  # plates
+    sim.values.update(
+        talus_slope=talus,
+        uplift_rate=0.0,
+        subsidence_rate=0.0,
+        sea_level=-1.0e6,  # nothing is deep sea floor: no subsidence either
+    )
+    w = np.asarray(sim.grid.area_weight, np.float64)
+    before = float((z.astype(np.float64) * w).sum())
+    for _ in range(steps):
+        sim.field("crust").write(c)
+        sim.run_pass("uplift")
+        c = sim.field("terrain").read()
+    after = float((c[..., 0].astype(np.float64) * w).sum())
+    scale = float((np.abs(z.astype(np.float64)) * w).sum())
+    assert abs(after - before) <= 1e-5 * scale
+    assert np.ptp(c[..., 0]) < np.ptp(z)  # it did relax
