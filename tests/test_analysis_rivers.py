@@ -17,6 +17,7 @@ from planetsim.analysis.rivers import (
     potential_evaporation_mm_yr,
     power_law_exponent,
     river_stats,
+    slope_area,
 )
 from planetsim.analysis.routing import (
     Routing,
@@ -330,6 +331,27 @@ def test_fishbone_concavity_and_hack_exponent() -> None:
     assert abs(-np.polyfit(np.log(cells), np.log(s), 1)[0] - THETA) > 0.02
     steps = np.array([30 - c[0] + 3 for c in stem])
     assert abs(np.polyfit(np.log(a), np.log(steps), 1)[0] - h_expected) > 0.02
+
+
+def test_slope_area_bins_hold_flints_line() -> None:
+    """The fishbone's stem is S = 0.3 A^-THETA (A in m^2): in km^2 the line's intercept is
+    log10(0.3) - 6 THETA, and each bin's slopes lie on the line between the bin's edges."""
+    z, g, _ = fishbone()
+    r = route(z, g)
+    sa = slope_area(r, bins_per_decade=4)
+    assert sa.theta == pytest.approx(THETA, abs=1e-9)
+    assert sa.log10_k == pytest.approx(np.log10(0.3) - 6 * THETA, abs=1e-9)
+    assert int(sa.cells.sum()) == int(channel_mask(r).sum())
+
+    def line(a: np.ndarray) -> np.ndarray:
+        return 0.3 * (a * 1e6) ** -THETA
+
+    lo_edge, hi_edge = sa.area_km2 / 10**0.125, sa.area_km2 * 10**0.125
+    for q in (sa.p10_slope, sa.median_slope, sa.p90_slope):
+        assert np.all(line(hi_edge) <= q * (1 + 1e-9)) and np.all(q <= line(lo_edge) * (1 + 1e-9))
+    assert np.all(np.diff(np.log10(sa.area_km2)) >= 0.25 - 1e-9)  # bins a quarter decade apart
+    flat = slope_area(route(np.full(g.shape, -1.0), g))  # no land, no channels
+    assert np.isnan(flat.theta) and flat.area_km2.size == 0
 
 
 def test_power_law_exponent() -> None:

@@ -235,3 +235,51 @@ def river_stats(
         channel_min_cells=min_cells,
         endorheic_share=endorheic,
     )
+
+
+@dataclass(frozen=True)
+class SlopeArea:
+    """Channel slope against drained area, binned for plotting, with Flint's fitted line
+    log10 S = log10_k - theta log10 A (A in km^2, the least squares of concavity())."""
+
+    theta: float
+    log10_k: float
+    area_km2: NDArray[np.float64]  # (n,) geometric centre of each log-area bin with channels
+    median_slope: NDArray[np.float64]  # (n,) median slope (m/m) of the bin's channel cells
+    p10_slope: NDArray[np.float64]  # (n,) 10th percentile
+    p90_slope: NDArray[np.float64]  # (n,) 90th percentile
+    cells: NDArray[np.int64]  # (n,) channel cells in the bin
+
+
+def slope_area(
+    routing: Routing, min_cells: int = CHANNEL_MIN_CELLS, bins_per_decade: int = 4
+) -> SlopeArea:
+    """Slope-area pairs of channel cells (channel_mask) binned in log area, and the fitted
+    Flint line; empty arrays and nan without channels."""
+    ch = channel_mask(routing, min_cells)
+    a = routing.drained_area_m2[ch] / 1e6
+    s = routing.slope[ch]
+    keep = (a > 0) & (s > 0)
+    la, ls = np.log10(a[keep]), np.log10(s[keep])
+    empty = np.zeros(0)
+    if la.size < 2 or np.ptp(la) == 0:
+        nan = float("nan")
+        return SlopeArea(nan, nan, empty, empty, empty, empty, np.zeros(0, np.int64))
+    slope_b = power_law_exponent(10**la, 10**ls)
+    log10_k = float(ls.mean() - slope_b * la.mean())
+    lo = np.floor(la.min() * bins_per_decade) / bins_per_decade
+    edges = np.arange(lo, la.max() + 1.0 / bins_per_decade, 1.0 / bins_per_decade)
+    which = np.clip(np.searchsorted(edges, la, side="right") - 1, 0, edges.size - 2)
+    order = np.argsort(which, kind="stable")
+    groups = np.split(ls[order], np.flatnonzero(np.diff(which[order])) + 1)
+    ids = np.unique(which)
+    q = np.array([np.percentile(grp, [10, 50, 90]) for grp in groups])
+    return SlopeArea(
+        theta=-slope_b,
+        log10_k=log10_k,
+        area_km2=10 ** (0.5 * (edges[ids] + edges[ids + 1])),
+        median_slope=10 ** q[:, 1],
+        p10_slope=10 ** q[:, 0],
+        p90_slope=10 ** q[:, 2],
+        cells=np.array([grp.size for grp in groups], dtype=np.int64),
+    )
