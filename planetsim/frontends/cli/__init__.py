@@ -4,6 +4,7 @@ traceback), 1 internal failure.
     planetsim render --preset quick --out quick.mp4
     planetsim snapshot --at 1Gya --out snap/
     planetsim resume ckpt/frame_000120.ckpt
+    planetsim stats --preset earth --at 12kya,end --json stats.json --png card.png
     planetsim presets | info [--shaders] | view | bench
 
 The parser is here; what each command does is in .commands, their option groups in
@@ -33,6 +34,7 @@ from .commands import (
     view_unavailable,
 )
 from .options import add_output_args, add_start_args
+from .stats_command import add_stats_parser
 
 if TYPE_CHECKING:
     import moderngl
@@ -95,6 +97,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="write into a folder that has files")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=cmd_snapshot)
+
+    add_stats_parser(sub)
 
     p = sub.add_parser(
         "resume",
