@@ -44,6 +44,13 @@ def _colours(n: int) -> list[Any]:
     return [cmap(0.15 + 0.7 * i / max(n - 1, 1)) for i in range(n)] if n > 1 else ["tab:blue"]
 
 
+STYLES = ("-", "--", ":", "-.")  # one per moment, so equal curves stay visible
+
+
+def _style(i: int) -> str:
+    return STYLES[i % len(STYLES)]
+
+
 def _cumulative(edges: np.ndarray, share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(edges, fraction of the surface at or below each edge)."""
     return edges, np.concatenate([[0.0], np.cumsum(share)])
@@ -57,11 +64,12 @@ def _hypsometric(ax: Any, cols: Sequence[dict[str, Any]], colours: list[Any], re
     c = ref.curve("hypsometry")
     z, below = _cumulative(c.x_edges, c.y["y"] / c.y["y"].sum())
     ax.plot(100 * (1 - below), z / 1000, color=EARTH_COLOUR, lw=2.5, label="Earth (ETOPO5)")
-    for col, colour in zip(cols, colours, strict=True):
+    for i, (col, colour) in enumerate(zip(cols, colours, strict=True)):
         if col.get("hypsometry_share"):
             z, below = _cumulative(np.asarray(col["hypsometry_edges_m"]),
                                    np.asarray(col["hypsometry_share"]))  # fmt: skip
-            ax.plot(100 * (1 - below), z / 1000, color=colour, lw=1.6, label=moment_label(col))
+            ax.plot(100 * (1 - below), z / 1000, _style(i), color=colour, lw=1.8,
+                    label=moment_label(col))  # fmt: skip
     ax.axhline(0, color="0.6", lw=0.8)
     ax.set(xlabel="% of the surface higher", ylabel="elevation above sea level, km",
            title="Hypsometric curve", xlim=(0, 100))  # fmt: skip
@@ -73,14 +81,14 @@ def _bands(ax: Any, cols: Sequence[dict[str, Any]], colours: list[Any], ref: Any
     mids = 0.5 * (edges[1:] + edges[:-1]) / 1000
     height = np.diff(edges) / 1000
     ax.barh(mids, c.y["y"], height=height * 0.9, color="0.8", label="Earth (ETOPO5)")
-    for col, colour in zip(cols, colours, strict=True):
+    for i, (col, colour) in enumerate(zip(cols, colours, strict=True)):
         if not col.get("hypsometry_share"):
             continue
         z, below = _cumulative(np.asarray(col["hypsometry_edges_m"]),
                                np.asarray(col["hypsometry_share"]))  # fmt: skip
         share = np.diff(np.interp(edges, z, below, left=0.0, right=1.0)) * 100
-        ax.step(np.append(share, share[-1]), edges / 1000, where="post", color=colour, lw=1.6,
-                label=moment_label(col))  # fmt: skip
+        ax.stairs(share, edges / 1000, orientation="horizontal", color=colour, lw=1.8,
+                  linestyle=_style(i), label=moment_label(col))  # fmt: skip
     ax.axhline(0, color="0.6", lw=0.8)
     ax.set(xlabel="% of the surface in the band", ylabel="elevation above sea level, km",
            title="Elevation, 1 km bands")  # fmt: skip
@@ -91,12 +99,12 @@ def _precipitation(ax: Any, cols: Sequence[dict[str, Any]], colours: list[Any], 
     e = c.x_edges
     lo, hi = (np.append(c.y[k], c.y[k][-1]) for k in ("y_lo", "y_hi"))
     ax.fill_between(e, lo, hi, step="post", color="0.8", label="Earth (GPCP range)")
-    for col, colour in zip(cols, colours, strict=True):
+    for i, (col, colour) in enumerate(zip(cols, colours, strict=True)):
         if col.get("zonal_precip_mm_yr"):
-            p = np.asarray(col["zonal_precip_mm_yr"])
+            p = np.asarray(col["zonal_precip_mm_yr"], dtype=float)
             label = moment_label(col) + (" (moment)" if col.get("climate") == "moment" else "")
-            ax.step(np.asarray(col["zonal_precip_edges_deg"]), np.append(p, p[-1]), where="post",
-                    color=colour, lw=1.6, label=label)  # fmt: skip
+            ax.stairs(p, np.asarray(col["zonal_precip_edges_deg"]), color=colour, lw=1.8,
+                      linestyle=_style(i), label=label)  # fmt: skip
     ax.set(xlabel="|latitude|, degrees (both hemispheres)", ylabel="precipitation, mm/yr",
            title="Zonal-mean precipitation", xlim=(0, 90))  # fmt: skip
 
@@ -105,11 +113,11 @@ def _landmasses(ax: Any, cols: Sequence[dict[str, Any]], colours: list[Any], ref
     c = ref.curve("landmasses")
     rank = 0.5 * (c.x_edges[1:] + c.x_edges[:-1])
     ax.plot(rank, c.y["y"], "s", color=EARTH_COLOUR, ms=6, label="Earth's landmasses")
-    for col, colour in zip(cols, colours, strict=True):
+    for i, (col, colour) in enumerate(zip(cols, colours, strict=True)):
         s = np.asarray(col.get("landmass_shares", []), dtype=float) * 100
         if s.size:
-            ax.plot(np.arange(1, s.size + 1), s, "o-", color=colour, lw=1.2, ms=4,
-                    label=moment_label(col))  # fmt: skip
+            ax.plot(np.arange(1, s.size + 1), s, "o" + _style(i), color=colour, lw=1.4,
+                    ms=7 - 2 * (i % 3), label=moment_label(col))  # fmt: skip
     ax.set_yscale("log")
     ax.set(xlabel="landmass rank, largest first", ylabel="% of land area",
            title="Landmass sizes", xticks=range(1, 11))  # fmt: skip
@@ -117,19 +125,21 @@ def _landmasses(ax: Any, cols: Sequence[dict[str, Any]], colours: list[Any], ref
 
 def _slope_area(ax: Any, cols: Sequence[dict[str, Any]], colours: list[Any]) -> None:
     drawn = False
-    for col, colour in zip(cols, colours, strict=True):
+    n = len(cols)
+    for i, (col, colour) in enumerate(zip(cols, colours, strict=True)):
         a = np.asarray(col.get("slope_area_km2", []), dtype=float)
         if not a.size:
             continue
         drawn = True
+        shift = 10 ** (0.03 * (i - (n - 1) / 2))  # side by side, so equal bins stay visible
         med = np.asarray(col["slope_area_median"])
         err = [med - np.asarray(col["slope_area_p10"]), np.asarray(col["slope_area_p90"]) - med]
-        ax.errorbar(a, med, yerr=err, fmt="o", color=colour, ms=4, lw=0.8, capsize=2,
+        ax.errorbar(a * shift, med, yerr=err, fmt="o", color=colour, ms=4, lw=0.8, capsize=2,
                     label=f"{moment_label(col)}: median, 10-90 %")  # fmt: skip
         theta, k = col.get("concavity"), col.get("flint_log10_k")
         if theta is not None and k is not None and math.isfinite(theta) and math.isfinite(k):
             x = np.array([a.min(), a.max()])
-            ax.plot(x, 10**k * x ** (-theta), "--", color=colour, lw=1.4,
+            ax.plot(x, 10**k * x ** (-theta), _style(i + 1), color=colour, lw=1.4,
                     label=f"Flint fit: θ = {theta:.2f}")  # fmt: skip
     if not drawn:
         _no_data(ax, "no river channels")
