@@ -16,16 +16,18 @@ import pytest
 
 import planetsim
 from planetsim.core import limits
-from planetsim.core.fields import FIELDS
+from planetsim.core.fields import texel_load
 from planetsim.core.limits import GIB, GridTooLarge, Limits
 from planetsim.frontends.cli import main
 
 
 def _expected_largest(memory: int, max_side: int) -> tuple[int, int]:
-    """The documented estimate, written out: (2 textures per field + 2 numpy copies) x 16
-    bytes a cell x 1.1 overhead; W = 2H, H a multiple of 64."""
-    per_cell = (2 * len(FIELDS) + 2) * 16 * 1.1
-    h = min(max_side // 2, math.isqrt(int(memory / (2 * per_cell))))
+    """The documented estimate, written out: (2 textures per grid-sized field or atlas tile
+    + 2 numpy copies) x 16 bytes a cell x 1.1 overhead; W = 2H, H a multiple of 64, and the
+    widest atlas (the plates' frames, 4 grids wide) within the driver's texture size."""
+    n, widest = texel_load()
+    per_cell = (2 * n + 2) * 16 * 1.1
+    h = min(max_side // (2 * widest), math.isqrt(int(memory / (2 * per_cell))))
     h -= h % 64
     return 2 * h, h
 
@@ -34,6 +36,14 @@ def _expected_largest(memory: int, max_side: int) -> tuple[int, int]:
 def small_driver(monkeypatch):
     """A driver with 2048-texel textures and 1 GiB: what a small laptop GPU might report."""
     lim = Limits(2048, 2048, (2048, 2048), 1 * GIB, "free video memory (test)")
+    monkeypatch.setattr(limits, "driver_limits", lambda ctx: lim)
+    return lim
+
+
+@pytest.fixture
+def big_texture_driver(monkeypatch):
+    """A driver with 16384-texel textures and 1 GiB: memory is what limits it."""
+    lim = Limits(16384, 16384, (16384, 16384), 1 * GIB, "free video memory (test)")
     monkeypatch.setattr(limits, "driver_limits", lambda ctx: lim)
     return lim
 
@@ -54,13 +64,13 @@ def allocations(monkeypatch):
 
 
 def test_a_grid_over_the_memory_is_refused_before_anything_is_allocated(
-    gl, small_driver, allocations, neutral
+    gl, big_texture_driver, allocations, neutral
 ):
     w, h = 2048, 1024
-    need = (2 * len(FIELDS) + 2) * w * h * 16 * 1.1
+    need = (2 * texel_load()[0] + 2) * w * h * 16 * 1.1
     with pytest.raises(GridTooLarge) as err:
         planetsim.Simulation(preset=neutral, size=(w, h), ctx=gl)
-    bw, bh = _expected_largest(GIB, 2048)
+    bw, bh = _expected_largest(GIB, 16384)
     assert str(err.value) == (
         f"grid {w}x{h} needs about {need / GIB:.1f} GiB of texture memory; this renderer has "
         f"about 1.0 GiB (free video memory (test)); the largest grid that fits is {bw}x{bh}"
@@ -71,13 +81,13 @@ def test_a_grid_over_the_memory_is_refused_before_anything_is_allocated(
     with planetsim.Simulation(preset=neutral, size=(bw, bh), ctx=gl):
         pass
     with pytest.raises(GridTooLarge):
-        limits.check_grid(gl, (bw + 128, bh + 64), len(FIELDS))
+        limits.check_grid(gl, (bw + 128, bh + 64), texel_load()[0])
 
 
 def test_a_grid_over_the_texture_size_is_refused(gl, small_driver, allocations, neutral):
     with pytest.raises(GridTooLarge) as err:
         planetsim.Simulation(preset=neutral, size=(4096, 2048), ctx=gl)
-    assert "GL_MAX_TEXTURE_SIZE 2048" in str(err.value)
+    assert "GL_MAX_TEXTURE_SIZE 2048, 4 grid widths for the plates' frames" in str(err.value)
     bw, bh = _expected_largest(GIB, 2048)
     assert bw <= 2048 and str(err.value).endswith(f"the largest grid that fits is {bw}x{bh}")
     assert allocations == []
@@ -140,8 +150,8 @@ def test_the_issue_commands_answer_at_once_on_this_machine(gl, size, tmp_path):
     machine could hold it, the case says so and is skipped)."""
     w, h = (int(v) for v in size.split("x"))
     lim = limits.driver_limits(gl)
-    fits_size = max(w, h) <= lim.max_side
-    fits_memory = lim.memory_bytes is None or limits.grid_bytes(w, h, len(FIELDS)) <= (
+    fits_size = max(w, h) * texel_load()[1] <= lim.max_side
+    fits_memory = lim.memory_bytes is None or limits.grid_bytes(w, h, texel_load()[0]) <= (
         lim.memory_bytes
     )
     if fits_size and fits_memory:

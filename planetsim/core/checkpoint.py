@@ -30,7 +30,7 @@ from .presets import parse
 from .simulation import Simulation
 
 FORMAT = "planetsim-checkpoint"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the plates rewrite (plate table, frames atlas; issue 15)
 SUFFIX = ".ckpt"
 
 

@@ -17,9 +17,24 @@ class FieldSpec:
     channels: tuple[str, str, str, str]  # "what, units" for x, y, z, w
     doc: str
     scratch: bool = False  # derived data (blur intermediates...); checkpoints keep it too
+    # A field may be an atlas of tiles, each the grid's size (the plates' own frames): its
+    # textures are (tiles[0] W) x (tiles[1] H).
+    tiles: tuple[int, int] = (1, 1)
+
+    def size_for(self, grid_size: tuple[int, int]) -> tuple[int, int]:
+        return (grid_size[0] * self.tiles[0], grid_size[1] * self.tiles[1])
 
 
 FIELDS: dict[str, FieldSpec] = {}
+
+
+def texel_load() -> tuple[float, int]:
+    """(grid-sized fields the registered fields amount to, the widest tiling): what a grid's
+    textures cost in units of one W x H field, and how many grid widths the widest is."""
+    return (
+        float(sum(s.tiles[0] * s.tiles[1] for s in FIELDS.values())),
+        max((max(s.tiles) for s in FIELDS.values()), default=1),
+    )
 
 
 def register_field(spec: FieldSpec) -> FieldSpec:
@@ -34,10 +49,11 @@ for _spec in (
     FieldSpec(
         "terrain",
         (
-            "elevation, m above sea level",
-            "plate id: -1 none, else [0,1) (encodes the plate's velocity)",
-            "uplift stress, 0..1",
-            "crust age, Myr",
+            "elevation, m in a fixed datum (land where x > the sea_level uniform): the crust's"
+            " isostatic elevation plus what erosion and sediment did on top",
+            "plate id: the plate table's slot 0..15 (-1 before the plates start)",
+            "continental crust thickness, km (0: ocean floor)",
+            "sea-floor age, Myr (-1 on continental crust)",
         ),
         "the solid planet",
     ),

@@ -1,8 +1,9 @@
 """What a grid and a picture may cost on this driver, checked before anything is allocated.
 
 Two limits: the driver's (the largest texture, renderbuffer and viewport) and memory. A grid
-needs two RGBA32F textures per registered field (16 bytes a texel each), plus a field's worth
-of numpy for the readbacks that start it and the hooks make. That is compared with what the
+needs two RGBA32F textures per registered field (16 bytes a texel each; an atlas field such as
+the plates' frames counts as its number of grid-sized tiles), plus a field's worth of numpy
+for the readbacks that start it and the hooks make. That is compared with what the
 driver says it has free (GL_NVX_gpu_memory_info on NVIDIA, GL_ATI_meminfo on AMD) or, for a
 CPU renderer such as llvmpipe whose textures live in system memory, with the machine's
 available memory (MemAvailable). A driver that reports neither is checked on its size limits
@@ -147,16 +148,16 @@ def driver_limits(ctx: Any) -> Limits:
     return limits
 
 
-def grid_bytes(width: int, height: int, n_fields: int) -> int:
+def grid_bytes(width: int, height: int, n_fields: float) -> int:
     """The memory a grid needs: two RGBA32F textures per field, numpy for the readbacks."""
     texel = width * height * BYTES_PER_TEXEL
     return int((2 * n_fields + NUMPY_COPIES) * texel * OVERHEAD)
 
 
-def largest_grid(limits: Limits, n_fields: int) -> tuple[int, int] | None:
+def largest_grid(limits: Limits, n_fields: float, widest: int = 1) -> tuple[int, int] | None:
     """The largest W x H (W = 2H, H a multiple of GRID_STEP) within both limits; None if
     not even the smallest step fits."""
-    h = limits.max_side // 2
+    h = limits.max_side // (2 * widest)
     if limits.memory_bytes is not None:
         per_cell = (2 * n_fields + NUMPY_COPIES) * BYTES_PER_TEXEL * OVERHEAD
         h = min(h, int((limits.memory_bytes / (2 * per_cell)) ** 0.5))
@@ -169,20 +170,24 @@ def _gib(n: float) -> str:
     return f"{g:.0f} GiB" if g >= 10 else f"{g:.1f} GiB" if g >= 0.1 else f"{n / 2**20:.0f} MiB"
 
 
-def _fits(limits: Limits, n_fields: int) -> str:
-    best = largest_grid(limits, n_fields)
+def _fits(limits: Limits, n_fields: float, widest: int = 1) -> str:
+    best = largest_grid(limits, n_fields, widest)
     if best is None:
         return "no grid fits"
     return f"the largest grid that fits is {best[0]}x{best[1]}"
 
 
-def check_grid(ctx: Any, size: tuple[int, int], n_fields: int, what: str | None = None) -> None:
+def check_grid(
+    ctx: Any, size: tuple[int, int], n_fields: float, what: str | None = None, widest: int = 1
+) -> None:
     """Refuse a grid the driver or the memory cannot hold, before anything is allocated.
-    `what` names it in the message (default 'grid WxH'; the CLI says '--size WxH')."""
+    `n_fields`: grid-sized fields (fields.texel_load); `widest`: grid widths of the widest
+    (atlas) field. `what` names it in the message (default 'grid WxH'; the CLI says '--size
+    WxH')."""
     w, h = size
     what = what or f"grid {w}x{h}"
     limits = driver_limits(ctx)
-    if w > limits.max_side or h > limits.max_side:
+    if w * widest > limits.max_side or h * widest > limits.max_side:
         which = (
             "GL_MAX_TEXTURE_SIZE" if limits.max_texture == limits.max_side else
             "GL_MAX_RENDERBUFFER_SIZE" if limits.max_renderbuffer == limits.max_side else
@@ -190,15 +195,17 @@ def check_grid(ctx: Any, size: tuple[int, int], n_fields: int, what: str | None 
         )  # fmt: skip
         raise GridTooLarge(
             what,
-            f"is wider than this driver's textures ({which} {limits.max_side}); "
-            f"{_fits(limits, n_fields)}",
+            f"is wider than this driver's textures ({which} {limits.max_side}"
+            + (f", {widest} grid widths for the plates' frames" if widest > 1 else "")
+            + f"); {_fits(limits, n_fields, widest)}",
         )
     need = grid_bytes(w, h, n_fields)
     if limits.memory_bytes is not None and need > limits.memory_bytes:
         raise GridTooLarge(
             what,
             f"needs about {_gib(need)} of texture memory; this renderer has about "
-            f"{_gib(limits.memory_bytes)} ({limits.memory_source}); {_fits(limits, n_fields)}",
+            f"{_gib(limits.memory_bytes)} ({limits.memory_source}); "
+            f"{_fits(limits, n_fields, widest)}",
         )
 
 
@@ -216,16 +223,16 @@ def check_picture(ctx: Any, size: tuple[int, int], what: str = "picture") -> Non
         )
 
 
-def describe(ctx: Any, n_fields: int) -> list[str]:
+def describe(ctx: Any, n_fields: float, widest: int = 1) -> list[str]:
     """The lines `planetsim info` prints about the limits."""
     lim = driver_limits(ctx)
     mem = _gib(lim.memory_bytes) if lim.memory_bytes is not None else "unknown"
-    best = largest_grid(lim, n_fields)
+    best = largest_grid(lim, n_fields, widest)
     return [
         f"max_renderbuffer_size: {lim.max_renderbuffer}",
         f"max_viewport_dims: {lim.max_viewport[0]}x{lim.max_viewport[1]}",
         f"memory: {mem} ({lim.memory_source})",
         f"grid cost: {grid_bytes(1024, 512, n_fields) / 2**20:.0f} MiB at 1024x512 "
-        f"({n_fields} fields, 2 RGBA32F textures each)",
+        f"({n_fields:g} grid-sized fields, 2 RGBA32F textures each)",
         f"largest grid: {f'{best[0]}x{best[1]}' if best else 'none'}",
     ]

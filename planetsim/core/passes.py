@@ -10,6 +10,7 @@ every pass and set by the pipeline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +18,16 @@ from typing import Any, Literal
 Intent = Literal["in", "out", "inout"]
 
 GLSL_TYPES = {"float": 1, "int": 1, "bool": 1, "vec2": 2, "vec3": 3, "vec4": 4, "ivec2": 2}
+_ARRAY = re.compile(r"^(float|vec2|vec3|vec4)\[(\d+)\]$")
+
+
+def type_size(glsl_type: str) -> int | None:
+    """Numbers in a value of this uniform type (an array such as vec3[16] counts them all);
+    None for a type the runner does not set."""
+    if glsl_type in GLSL_TYPES:
+        return GLSL_TYPES[glsl_type]
+    m = _ARRAY.match(glsl_type)
+    return GLSL_TYPES[m.group(1)] * int(m.group(2)) if m else None
 
 
 @dataclass(frozen=True)
@@ -30,8 +41,16 @@ class Uniform:
     max: float | None = None
 
     def __post_init__(self) -> None:
-        if self.type not in GLSL_TYPES:
+        if type_size(self.type) is None:
             raise ValueError(f"uniform {self.name}: unsupported type {self.type}")
+
+    @property
+    def declaration(self) -> str:
+        """The GLSL declaration: `uniform vec3 u_x[16];` for an array type."""
+        m = _ARRAY.match(self.type)
+        if m:
+            return f"uniform {m.group(1)} {self.glsl}[{m.group(2)}];"
+        return f"uniform {self.type} {self.glsl};"
 
     @property
     def glsl(self) -> str:
@@ -39,7 +58,8 @@ class Uniform:
 
     def check(self, value: object) -> float | int | bool | tuple[float, ...]:
         """Coerce `value` to this uniform's type or raise TypeError/ValueError saying why."""
-        n = GLSL_TYPES[self.type]
+        n = type_size(self.type)
+        assert n is not None
         if self.type == "bool":
             if not isinstance(value, bool | int) or value not in (0, 1):
                 raise TypeError(f"'{self.name}' is a bool, got {value!r}")
@@ -104,7 +124,7 @@ class PassDecl:
             if f.reads:
                 lines.append(f"uniform sampler2D t_{f.field}; // {f.intent}: {f.doc}")
         for u in self.uniforms:
-            lines.append(f"uniform {u.type} {u.glsl}; // {u.units}: {u.doc}")
+            lines.append(f"{u.declaration} // {u.units}: {u.doc}")
         for i, name in enumerate(self.writes):
             lines.append(f"layout(location = {i}) out vec4 o_{name};")
         return "\n".join(lines)
@@ -128,7 +148,7 @@ GLOBALS: tuple[Uniform, ...] = (
     Uniform("sun_dir", "vec3", (1.0, 0.0, 0.0), "", "unit vector toward the sun"),
 )
 GLOBAL_NAMES = {u.name for u in GLOBALS}
-GLOBALS_GLSL = "\n".join(f"uniform {u.type} {u.glsl}; // {u.units}: {u.doc}" for u in GLOBALS)
+GLOBALS_GLSL = "\n".join(f"{u.declaration} // {u.units}: {u.doc}" for u in GLOBALS)
 
 
 @dataclass(frozen=True)
@@ -155,11 +175,17 @@ class Stage:
     # Python called with the Simulation before each sim step of the stage (cheap; it may do a
     # rare readback, e.g. the ocean condensing to a target fraction), or None.
     hook: Callable[[Any], None] | None = None
+    # Passes the hook runs itself, on its own schedule (a stage whose order and timing are
+    # decided in Python: the plates); checked like steps. And passes it runs at events (a
+    # plate splits): exempt from the one-writer rule, as init steps are.
+    hook_passes: tuple[str, ...] = ()
+    event_passes: tuple[str, ...] = ()
 
     @property
     def pass_names(self) -> list[str]:
         out: list[str] = []
-        for s in (*self.init, *self.steps):
-            if s.pass_name not in out:
-                out.append(s.pass_name)
+        names = (*(s.pass_name for s in (*self.init, *self.steps)), *self.hook_passes)
+        for name in (*names, *self.event_passes):
+            if name not in out:
+                out.append(name)
         return out

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import moderngl
+import numpy as np
 
 from .fields import Field
 from .passes import GLOBALS, PassDecl, Uniform
@@ -81,7 +82,13 @@ class PassRunner:
         for u in cp.uniforms:
             v = values.get(u.name, u.default)
             if cp.last.get(u.name, _UNSET) != v:
-                uniform(prog, u.glsl).value = int(bool(v)) if u.type == "bool" else v
+                target = uniform(prog, u.glsl)
+                if u.type.endswith("]"):  # an array: as many elements as the program keeps
+                    flat = np.asarray(v, np.float32).ravel()
+                    per = flat.size // max(int(u.type.split("[")[1][:-1]), 1)
+                    target.write(flat[: per * target.array_length].tobytes())
+                else:
+                    target.value = int(bool(v)) if u.type == "bool" else v
                 cp.last[u.name] = v
         for name, unit in cp.units.items():
             if textures is not None and name in textures:

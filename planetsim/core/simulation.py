@@ -23,7 +23,7 @@ import numpy as np
 from ..analysis.grid import Grid
 from .context import create_context, renderer_info
 from .errors import PlanetsimError, UniformError
-from .fields import FIELDS, Field
+from .fields import FIELDS, Field, texel_load
 from .limits import check_grid
 from .passes import PassDecl, Stage, Step
 from .presets import Preset, load
@@ -61,7 +61,8 @@ class Simulation:
             what = f"grid {w}x{h}" if size is not None else (
                 f"grid {w}x{h} of preset '{self.preset.name}'"
             )  # fmt: skip
-            check_grid(self.ctx, self.grid.size, len(FIELDS), what)
+            texels, widest = texel_load()
+            check_grid(self.ctx, self.grid.size, texels, what, widest=widest)
         except BaseException:
             if self._own_ctx:
                 self.ctx.release()
@@ -69,7 +70,8 @@ class Simulation:
         self.timeline: Timeline = self.preset.timeline
         self.uniform_decls = all_uniforms()
         self.fields: dict[str, Field] = {
-            name: Field(self.ctx, spec, self.grid.size) for name, spec in FIELDS.items()
+            name: Field(self.ctx, spec, spec.size_for(self.grid.size))
+            for name, spec in FIELDS.items()
         }
         self.runner = PassRunner(self.ctx, self.fields)
         # Front ends' GPU resources (the views' targets, text textures) released on close().
@@ -92,6 +94,7 @@ class Simulation:
         self.substep = 0  # sim steps already run within the current frame (see advance)
         self.step_count = 0
         self.land_version = 0  # bumped when the land/ocean layout may have moved
+        self.start_terrain = False  # the terrain is the user's own (a heightmap start)
         self._stage_started: set[str] = set()
         self._last_ran: dict[tuple[str, int], int] = {}
         # Runs of each stage: Step.every counts these, not the global step counter, so a
@@ -140,6 +143,8 @@ class Simulation:
         for st in STAGES.values():
             if st.init and all(paints_elevation(s.pass_name) for s in st.init):
                 self._stage_started.add(st.name)
+        # Stages that derive their own state from the terrain (the plates' crust) read this.
+        self.start_terrain = True
 
     @property
     def moment(self) -> Moment:
@@ -339,6 +344,7 @@ class Simulation:
             "step_count": self.step_count,
             "substep": self.substep,
             "land_version": self.land_version,
+            "start_terrain": self.start_terrain,
             "stage_started": sorted(self._stage_started),
             "last_ran": [[st, i, v] for (st, i), v in sorted(self._last_ran.items())],
             "stage_runs": dict(sorted(self._stage_runs.items())),
@@ -357,6 +363,7 @@ class Simulation:
         self.step_count = int(state["step_count"])
         self.substep = int(state.get("substep", 0))
         self.land_version = int(state["land_version"])
+        self.start_terrain = bool(state.get("start_terrain", False))
         self._stage_started = set(state["stage_started"])
         self._last_ran = {(str(st), int(i)): int(v) for st, i, v in state["last_ran"]}
         self._stage_runs = {str(k): int(v) for k, v in state.get("stage_runs", {}).items()}

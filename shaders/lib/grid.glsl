@@ -25,7 +25,9 @@ vec3 latlon_to_unit(vec2 ll) {
 
 vec2 unit_to_latlon(vec3 v) {
     v = normalize(v);
-    return vec2(asin(clamp(v.z, -1.0, 1.0)), atan(v.y, v.x));
+    // atan, not asin: llvmpipe's asin is off by some 1e-4 rad (a hundredth of a cell at
+    // 128x64), enough to move a bilinear lookup on a shelf by tenths of a km.
+    return vec2(atan(v.z, length(v.xy)), atan(v.y, v.x));
 }
 
 vec3 cell_unit(ivec2 p) { return latlon_to_unit(cell_latlon(p)); }

@@ -192,10 +192,10 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"python: {sys.version.split()[0]}")
         for k, v in renderer_info(ctx).items():
             print(f"{k}: {v}")
-        from ...core.fields import FIELDS
+        from ...core.fields import texel_load
         from ...core.limits import describe
 
-        for line in describe(ctx, len(FIELDS)):
+        for line in describe(ctx, *texel_load()):
             print(line)
         try:
             import imageio_ffmpeg
