@@ -120,14 +120,18 @@ def seafloor_age(
 ) -> SeafloorAge:
     """Mean and 99th-percentile crust age (Myr) of the sea floor (elevation <= sea_level).
 
-    The percentile is the smallest age a with (sea-floor area of age <= a) >= 0.99 of the
-    sea-floor area (the weighted distribution's inverse, no interpolation). nan without sea."""
+    Cells whose age is negative or nan are not ocean floor (drowned continental crust: a
+    continental shelf has no sea-floor age) and are left out. The percentile is the smallest
+    age a with (sea-floor area of age <= a) >= 0.99 of the sea-floor area (the weighted
+    distribution's inverse, no interpolation). nan without sea."""
     age = np.asarray(age_myr, dtype=float)
     z = np.asarray(elevation, dtype=float)
     g = grid_for(z, grid)
     if age.shape != z.shape:
         raise ValueError(f"age shape {age.shape} does not match elevation {z.shape}")
-    w = g.area_weight * (z <= sea_level)
+    oceanic = np.isfinite(age) & (age >= 0)
+    w = g.area_weight * ((z <= sea_level) & oceanic)
+    age = np.where(oceanic, age, 0.0)
     total = float(w.sum())
     if total <= 0:
         return SeafloorAge(float("nan"), float("nan"))

@@ -26,3 +26,32 @@ def sea_level_for_fraction(z: np.ndarray, cum: np.ndarray, fraction: float) -> f
         return float(z[-1]) + 1.0
     i = int(np.searchsorted(cum, fraction))
     return float(z[min(i, len(z) - 1)])
+
+
+def ocean_volume(elev: np.ndarray, area: np.ndarray, sea_level: float) -> float:
+    """The water (m^3, with `area` in m^2) that fills every cell below `sea_level`."""
+    depth = np.maximum(float(sea_level) - np.asarray(elev, np.float64), 0.0)
+    return float((depth * np.broadcast_to(np.asarray(area, np.float64), depth.shape)).sum())
+
+
+def sea_level_for_volume(
+    elev: np.ndarray, area: np.ndarray, volume: float, tol_m: float = 1e-3
+) -> float:
+    """The sea level (m) at which `volume` m^3 of water fills the basins, by bisection on
+    the hypsometry (ocean_volume rises monotonically with the level). Every cell below the
+    level is ocean: the planet's basins, lakes aside, are connected."""
+    z = np.asarray(elev, np.float64)
+    lo, hi = float(z.min()), float(z.max())
+    if volume <= 0.0:
+        return lo
+    a = np.broadcast_to(np.asarray(area, np.float64), z.shape)
+    total = float(a.sum())
+    while ocean_volume(z, a, hi) < volume:  # more water than the basins hold: above the peaks
+        hi += max(volume / total, 1.0)
+    while hi - lo > tol_m:
+        mid = 0.5 * (lo + hi)
+        if ocean_volume(z, a, mid) < volume:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)

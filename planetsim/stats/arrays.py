@@ -49,6 +49,11 @@ class PlanetArrays:
     plants: Array | None = None
     people_per_km2: Array | None = None
     buried_carbon_gtc: Array | None = None  # GtC per cell
+    # The plates: continental crust thickness (km), distance to an active convergent margin
+    # (km), and the age (Myr) of the collision that last thickened the crust (nan: none).
+    crust_thickness_km: Array | None = None
+    margin_km: Array | None = None
+    collision_age_myr: Array | None = None
     # (12, H, W) monthly means, January first, for Koppen (only from a seasonal cycle).
     temperature_monthly_c: Array | None = None
     precipitation_monthly_mm_yr: Array | None = None
@@ -68,6 +73,9 @@ class PlanetArrays:
 
 # The fields stats reads (docs/architecture.md lists their channels).
 READ_FIELDS = ("terrain", "air", "moisture", "life", "civ")
+# The tectonics stage's fields, where a simulation has them (older snapshots do not).
+PLATE_FIELDS = ("orogeny", "plate_aux")
+OROGENY_COLLISION = 2  # orogeny code: type * 10000 + Myr since 5 Gyr ago
 
 
 def _channel(fields: Mapping[str, np.ndarray], name: str, c: int) -> Array | None:
@@ -77,21 +85,40 @@ def _channel(fields: Mapping[str, np.ndarray], name: str, c: int) -> Array | Non
     return np.asarray(a[..., c], dtype=np.float64)
 
 
+def _plates(fields: Mapping[str, np.ndarray], year: float | None) -> dict[str, Array | None]:
+    """The plate figures' arrays (orogeny, plate_aux; the collision's age needs the year)."""
+    out: dict[str, Array | None] = {"margin_km": None, "collision_age_myr": None}
+    aux = fields.get("plate_aux")
+    if aux is not None:
+        a = np.asarray(aux, np.float64)
+        out["margin_km"] = np.minimum(np.minimum(a[..., 0], a[..., 1]), a[..., 3])
+    oro = fields.get("orogeny")
+    if oro is not None and year is not None:
+        code = np.asarray(oro, np.float64)[..., 0]
+        kind = np.floor(code / 10000.0)
+        age = year * 1e-6 + 5000.0 - np.mod(code, 10000.0)
+        out["collision_age_myr"] = np.where(kind == OROGENY_COLLISION, age, np.nan)
+    return out
+
+
 def arrays_from_fields(
-    fields: Mapping[str, np.ndarray], sea_level_m: float, radius_m: float = EARTH_RADIUS_M
-) -> PlanetArrays:
+    fields: Mapping[str, np.ndarray], sea_level_m: float, radius_m: float = EARTH_RADIUS_M,
+    year: float | None = None,
+) -> PlanetArrays:  # fmt: skip
     """A PlanetArrays from field arrays (H, W, 4) keyed by field name, the channels as
-    docs/architecture.md lists them. Only `terrain` is required."""
+    docs/architecture.md lists them. Only `terrain` is required; `year` (the story's) dates
+    the orogeny record."""
     if "terrain" not in fields:
         raise StatsInputError("no 'terrain' field: nothing to measure")
     terrain = np.asarray(fields["terrain"])
     if terrain.ndim != 3 or terrain.shape[2] != 4:
         raise StatsInputError(f"field 'terrain' has shape {terrain.shape}, expected (H, W, 4)")
-    for name in READ_FIELDS:  # other fields (tables, scratch) may have other sizes
+    for name in READ_FIELDS + PLATE_FIELDS:  # others (the plates' frames) have other sizes
         if name in fields and np.shape(fields[name]) != terrain.shape:
             raise StatsInputError(
                 f"field '{name}' has shape {np.shape(fields[name])}, not {terrain.shape}"
             )
+    plates = _plates(fields, year)
     return PlanetArrays(
         elevation_m=np.asarray(terrain[..., 0], dtype=np.float64),
         sea_level_m=float(sea_level_m),
@@ -105,13 +132,19 @@ def arrays_from_fields(
         plants=_channel(fields, "life", 0),
         people_per_km2=_channel(fields, "civ", 0),
         buried_carbon_gtc=_channel(fields, "civ", 1),
+        crust_thickness_km=_channel(fields, "terrain", 2) if "orogeny" in fields else None,
+        margin_km=plates["margin_km"],
+        collision_age_myr=plates["collision_age_myr"],
     )
 
 
 def read_arrays(sim: Simulation) -> PlanetArrays:
     """The simulation's planet now (one readback of each field stats uses)."""
-    fields = {name: sim.field(name).read() for name in READ_FIELDS}
-    return arrays_from_fields(fields, float(sim.values.get("sea_level", 0.0)), sim.grid.radius)
+    names = READ_FIELDS + tuple(n for n in PLATE_FIELDS if n in sim.fields)
+    fields = {name: sim.field(name).read() for name in names}
+    return arrays_from_fields(
+        fields, float(sim.values.get("sea_level", 0.0)), sim.grid.radius, float(sim.year)
+    )
 
 
 # ---- snapshots ------------------------------------------------------------------------------
@@ -146,7 +179,10 @@ def load_snapshot(folder: str | Path) -> tuple[PlanetArrays, dict[str, Any]]:
     # An older or hand-made snapshot may hold the sea level in heightmap.json only.
     sea = meta.get("sea_level_m", hm.get("sea_level_m", 0.0))
     radius = float(hm.get("radius_m", EARTH_RADIUS_M))
-    arrays = arrays_from_fields(fields, float(sea), radius)
+    year = meta.get("year")
+    arrays = arrays_from_fields(
+        fields, float(sea), radius, float(year) if year is not None else None
+    )
     try:
         arrays.grid  # noqa: B018  (the grid's own check: W = 2H, H even)
     except ValueError as exc:

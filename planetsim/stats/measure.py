@@ -34,6 +34,7 @@ from ..analysis import (
 )
 from ..analysis.biomes import BIOMES, VEGETATED_COVER, biome_shares, vegetated_share
 from ..analysis.rivers import slope_area
+from ..analysis.tectonics import continental_share, high_land_near_orogens
 from .arrays import PlanetArrays, read_arrays
 from .seasons import SPINUP_MONTHS, STEPS_PER_MONTH, SeasonalClimate, seasonal_cycle
 
@@ -90,6 +91,12 @@ def _land_and_sea(a: PlanetArrays, land: np.ndarray, out: dict[str, Any]) -> Non
         age = seafloor_age(a.crust_age_myr, a.elevation_m, g, a.sea_level_m)
         out["seafloor_mean_age_myr"] = age.mean_myr
         out["seafloor_p99_age_myr"] = age.p99_myr
+    if a.crust_thickness_km is not None:
+        out["continental_crust_share"] = continental_share(a.crust_thickness_km, g)
+    if a.margin_km is not None and a.collision_age_myr is not None:
+        out["high_land_near_orogens"] = high_land_near_orogens(
+            a.elevation_m, a.sea_level_m, a.margin_km, a.collision_age_myr, g
+        )
 
 
 def _rivers(a: PlanetArrays, out: dict[str, Any], missing: dict[str, str]) -> None:

@@ -71,6 +71,8 @@ SECTIONS: tuple[tuple[str, tuple[Row, ...]], ...] = (
     ("Ocean floor", (
         Row("seafloor_mean_age_myr", "Mean sea-floor age (Myr)", "myr", "Mueller et al. 2008"),
         Row("seafloor_p99_age_myr", "99th-percentile age (Myr)", "myr", "Mueller et al. 2008"),
+        Row("continental_crust_share", "Continental crust (% of surface)", "pct", "Cogley 1984"),
+        Row("high_land_near_orogens", "Land > 3 km by orogens (%)", "pct", "issue 15"),
     )),
     ("Rivers", (
         Row("largest_basin_share", "Largest basin (% of land)", "pct", "Amazon"),
