@@ -53,9 +53,8 @@ def main() -> None:
         sim.set_uniform("surface_heat", 1.0 - 0.8 * f)
         sim.set_uniform("ocean_fill", min(1.0, max(0.0, 2.0 * f - 0.6)))
         sim.run_stage("protoplanet")
-    # Plates and rivers: 0.2 Myr per step (1500 steps = 300 Myr), plates re-form every 200 Myr.
+    # Plates and rivers: 0.2 Myr per step (1500 steps = 300 Myr).
     sim.set_uniform("dt", 2e5)
-    sim.set_uniform("plate_reform_interval", 1000)
     for _ in range(args.steps):
         sim.run_stage("tectonics")
         sim.run_stage("erosion")

@@ -133,8 +133,8 @@ def test_resume_with_every_stage_running(make_sim, gl, tmp_path):
         'name = "all"\n[grid]\nsize = [64, 32]\nseed = 3\n'
         f'[[epoch]]\nname = "all"\nframes = 40\nyears = [-1.0e6, 0.0]\nstages = [{stages}]\n'
         "steps_per_frame = 3\n"
-        # re-level the sea often and condense the ocean, so the hooks' caches matter
-        "set = { ocean_track_interval = 10, people_on = true }\n"
+        # find the sea level and take plate decisions often, so the hooks' state matters
+        "set = { sea_level_every_myr = 0.01, plate_decision_myr = 0.1, people_on = true }\n"
         "ramp = { ocean_fill = [0.5, 1.0] }\n"
     )
     preset = parse(text)

@@ -38,7 +38,8 @@ def test_declaration_and_shader_agree(make_sim, name):
 def test_no_channel_has_two_writers_in_a_stage(stage):
     """Init passes (run once, before the schedule) may set what scheduled passes evolve."""
     writers: dict[tuple[str, str], str] = {}
-    for pname in dict.fromkeys(s.pass_name for s in STAGES[stage].steps):
+    st = STAGES[stage]
+    for pname in dict.fromkeys([*(s.pass_name for s in st.steps), *st.hook_passes]):
         decl = PASSES[pname]
         assert decl.stage == stage, f"{pname} is scheduled in {stage} but declared in {decl.stage}"
         for f in decl.fields:

@@ -125,7 +125,7 @@ def test_quick_story_follows_its_toml(make_sim):
 
     text = (available()["quick"]).read_text()
     raw = tomllib.loads(text)
-    sim = make_sim(preset="quick", size=(128, 64))
+    sim = make_sim(preset="quick", size=(64, 32))
     assert sim.timeline.total_frames == sum(e["frames"] for e in raw["epoch"])
     # Every stage of the story runs in quick.
     assert {s for e in raw["epoch"] for s in e["stages"]} >= {

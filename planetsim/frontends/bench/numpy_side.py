@@ -15,10 +15,15 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     from ...reference import climate as rc
     from ...reference import geology as rg
     from ...reference import life as rl
+    from ...reference import plates as rp
+    from ...stages.tectonics.driver import driver_of
+    from ...stages.tectonics.table import quat_matrix
 
     g, v = sim.grid, sim.values
     f = {n: sim.field(n).read() for n in ("terrain", "water", "air", "moisture", "life", "civ")}
     t64 = f["terrain"].astype(np.float64)
+    frames = rp.frames_of(sim.field("frames").read().astype(np.float64), g)
+    table = driver_of(sim).table
     water = f["water"].astype(np.float64)
     rng = np.random.default_rng(0)
     sea = float(v["sea_level"])
@@ -37,8 +42,15 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     )
     t1 = time.perf_counter()
     every = max(int(v["tectonics_every"]), 1)
-    crust = rg.plates_step(t64, g, rng, dt=dt * every, sea=sea, **rg.plates_args(v))
-    t64 = rg.uplift_step(crust, g, dt=dt * every, sea=sea, **rg.uplift_args(v))
+    gathered = rp.gather(
+        g, frames, quat_matrix(table.rotation), table.active, table.rank, table.over,
+        crust_max_km=float(v["crust_max_km"]),
+    )  # fmt: skip
+    t64[..., 0] = rp.crust_elevation(
+        gathered.thickness, gathered.age, crust_sea_level_km=v["crust_sea_level_km"],
+        rho_crust=v["crust_density"], rho_mantle=v["mantle_density"],
+        crust_full_km=v["crust_full_km"],
+    )  # fmt: skip
     t2 = time.perf_counter()
     z = t64[..., 0]
     fr = rg.flow_step(z, water, np.ones(g.shape), g, sea, False)

@@ -1,0 +1,18 @@
+// Crust on the plates: constants, the ocean age-depth law, the orogeny code. No uniforms of
+// their own (isostasy.glsl has the crust's, plates.glsl the plate table's).
+
+const int MAX_PLATES = 16;
+const float CONTINENTAL_KM = 15.0; // crust at least this thick counts as continental
+
+// Depth of ocean floor of age t Myr below the ridge datum, m: Parsons & Sclater (1977),
+// d = 2500 + 350 sqrt(t) for t < 70 Myr, 6400 - 3200 exp(-t / 62.8) beyond.
+float ocean_depth(float t) {
+    t = max(t, 0.0);
+    return t < 70.0 ? 2500.0 + 350.0 * sqrt(t) : 6400.0 - 3200.0 * exp(-t / 62.8);
+}
+
+// Orogeny code of the frames and the world: type * 10000 + time, with time in Myr since 5 Gyr
+// ago (u_year / 1e6 + 5000); type 0 none, 1 arc (subduction), 2 collision.
+float orogeny_code(float type) { return type * 10000.0 + u_year * 1e-6 + 5000.0; }
+float orogeny_type(float code) { return floor(code / 10000.0); }
+float orogeny_age(float code) { return u_year * 1e-6 + 5000.0 - mod(code, 10000.0); }
