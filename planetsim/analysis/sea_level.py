@@ -41,14 +41,20 @@ def sea_level_for_volume(
     the hypsometry (ocean_volume rises monotonically with the level). Every cell below the
     level is ocean: the planet's basins, lakes aside, are connected."""
     z = np.asarray(elev, np.float64)
+    a = np.broadcast_to(np.asarray(area, np.float64), z.shape)
+    finite = np.isfinite(z)
+    if not finite.any():
+        raise ValueError("no finite elevation to pour the ocean into")
+    z, a = z[finite], a[finite]  # a broken cell must not hang the bisection
     lo, hi = float(z.min()), float(z.max())
     if volume <= 0.0:
         return lo
-    a = np.broadcast_to(np.asarray(area, np.float64), z.shape)
     total = float(a.sum())
-    while ocean_volume(z, a, hi) < volume:  # more water than the basins hold: above the peaks
-        hi += max(volume / total, 1.0)
-    while hi - lo > tol_m:
+    if ocean_volume(z, a, hi) < volume:  # more water than the basins hold: above the peaks
+        hi += (volume - ocean_volume(z, a, hi)) / total
+    for _ in range(200):  # bounded: halving a finite span reaches tol_m long before
+        if hi - lo <= tol_m:
+            break
         mid = 0.5 * (lo + hi)
         if ocean_volume(z, a, mid) < volume:
             lo = mid

@@ -97,12 +97,13 @@ def frames_of(atlas: np.ndarray, grid: Grid, tiles: int = 4) -> np.ndarray:
 
 def gather(
     grid: Grid, frames: np.ndarray, rot: np.ndarray, active: np.ndarray, rank: np.ndarray,
-    over_bits: np.ndarray, *, crust_max_km: float,
+    over_bits: np.ndarray, *, crust_max_km: float, frames_lag: float = 0.0,
 ) -> Gathered:  # fmt: skip
     """Each world cell's crust: every live plate whose frame holds crust under the cell
     claims it; continental crust beats oceanic, else the polarity decides; two or more
     continental claimants stack (at most crust_max_km). A single claimant's thickness is
-    bilinear between its frame's texels that hold crust."""
+    bilinear between its frame's texels that hold crust. The frames' ages are frames_lag Myr
+    old (the time since their last update)."""
     shape = grid.shape
     plate = np.full(shape, -1, np.int64)
     best = np.zeros(shape + (4,))
@@ -135,7 +136,8 @@ def gather(
         smooth[wins] = _bilinear_thickness(grid, frames[k], px)[wins]
     stacked = continental >= 2
     thickness = np.where(stacked, np.minimum(stack, crust_max_km), smooth)
-    return Gathered(plate, thickness, best[..., 1], claims, stacked)
+    age = np.where(plate >= 0, best[..., 1] + frames_lag, best[..., 1])
+    return Gathered(plate, thickness, age, claims, stacked)
 
 
 def _bilinear_thickness(grid: Grid, frame: np.ndarray, px: np.ndarray) -> np.ndarray:

@@ -3,6 +3,10 @@
 
 const int MAX_PLATES = 16;
 const float CONTINENTAL_KM = 15.0; // crust at least this thick counts as continental
+// The surface offset ocean floor carries (m): sediment up to about what 100-200 Myr of
+// pelagic and terrigenous rain leaves before the floor subducts, scour down to -200 m.
+const float OFFSET_MIN_M = -200.0;
+const float OFFSET_MAX_M = 800.0;
 
 // Depth of ocean floor of age t Myr below the ridge datum, m: Parsons & Sclater (1977),
 // d = 2500 + 350 sqrt(t) for t < 70 Myr, 6400 - 3200 exp(-t / 62.8) beyond.

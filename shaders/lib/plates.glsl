@@ -29,15 +29,24 @@ ivec2 cell_of_unit(vec3 v) {
 }
 
 // The texel of plate k's frame under the world point x: the frame point R_k^T x.
-ivec2 frame_cell(int k, vec3 x) { return cell_of_unit(transpose(plate_rotation(k)) * x); }
+// Continuous pixel coordinates in plate k's frame of the world point x (R_k^T x).
+vec2 frame_pixel(int k, vec3 x) {
+    return latlon_to_pixel(unit_to_latlon(transpose(plate_rotation(k)) * x));
+}
+ivec2 pixel_cell(vec2 px) {
+    ivec2 c = ivec2(floor(px));
+    c.y = clamp(c.y, 0, u_size.y - 1);
+    return wrap_cell(c);
+}
+ivec2 frame_cell(int k, vec3 x) { return pixel_cell(frame_pixel(k, x)); }
 
-// Plate k's continental thickness at the world point x, bilinear between the frame texels
-// around R_k^T x that hold crust (fallback where none does). The world's view of a moving
+// Plate k's continental thickness at frame_pixel(k, x) = px, bilinear between the frame
+// texels around it that hold crust (fallback where none does). The world's view of a moving
 // plate is then second-order accurate: its area-weighted volume stays within a fraction of a
 // percent of the frame's, where nearest-texel sampling wobbles by about a cell's worth of
 // coast (1-2 % for a continent 20 cells across).
-float frame_thickness(sampler2D atlas, int k, vec3 x, float fallback) {
-    vec2 q = latlon_to_pixel(unit_to_latlon(transpose(plate_rotation(k)) * x)) - 0.5;
+float frame_thickness(sampler2D atlas, int k, vec2 px, float fallback) {
+    vec2 q = px - 0.5;
     ivec2 i = ivec2(floor(q));
     vec2 f = q - vec2(i);
     float sum = 0.0;

@@ -41,7 +41,7 @@ vec4 ridge(int k, ivec2 t, ivec2 p) {
         vec4 c = fetch(t_crust, q);
         if (int(c.z) == k && frame_cell(k, cell_unit(q)) == t) {
             float fold = u_fold ? fetch(t_terrain, q).x - c.w : 0.0;
-            return vec4(0.0, c.y, fold, 0.0);
+            return vec4(0.0, c.y, clamp(fold, OFFSET_MIN_M, OFFSET_MAX_M), 0.0);
         }
     }
     return vec4(0.0, -1.0, 0.0, 0.0);
@@ -138,7 +138,7 @@ void main() {
     if (cont) {
         dh += fold * 1e-3;
     } else {
-        m.z = clamp(m.z + fold, -200.0, 800.0);
+        m.z = clamp(m.z + fold, OFFSET_MIN_M, OFFSET_MAX_M);
     }
     m.x = clamp(m.x + dh, 0.0, u_crust_max_km);
     o_frames = m;

@@ -71,10 +71,16 @@ void main() {
     int continental = 0;
     int best_k = -1;
     vec4 best = vec4(0.0);
+    vec2 best_px = vec2(0.0);
     float stack = 0.0;
-    for (int k = 0; k < MAX_PLATES; k++) {
-        if ((mask & (1 << k)) == 0) continue;
-        vec4 m = frame_fetch(t_frames, k, frame_cell(k, x));
+    // Visit only the candidates' bits (lowest first): llvmpipe runs a loop until every
+    // fragment of its SIMD block is done, and masks, rather than skips, the bodies of if's.
+    while (mask != 0) {
+        int low = mask & (-mask);
+        int k = int(round(log2(float(low))));
+        mask ^= low;
+        vec2 px = frame_pixel(k, x);
+        vec4 m = frame_fetch(t_frames, k, pixel_cell(px));
         if (m.y < 0.0) continue;
         claims += 1;
         if (m.x >= CONTINENTAL_KM) {
@@ -84,6 +90,7 @@ void main() {
         if (best_k < 0 || beats(m, k, best, best_k)) {
             best = m;
             best_k = k;
+            best_px = px;
         }
     }
     float now = u_year * 1e-6 + 5000.0;
@@ -99,17 +106,23 @@ void main() {
         bool stacked = continental >= 2;
         // One claimant: its thickness between texels (the stack sums whole texels).
         float h = stacked ? min(stack, u_crust_max_km)
-                          : frame_thickness(t_frames, best_k, x, best.x);
-        float base = crust_elevation(h, best.y) + best.z;
+                          : frame_thickness(t_frames, best_k, best_px, best.x);
+        // The frames' ages are as of their last update, frames_lag Myr ago.
+        float age = best.y + u_frames_lag;
+        float base = crust_elevation(h, age) + best.z;
         if (h < CONTINENTAL_KM) {
             base -= u_trench_depth * exp(-fetch(t_plate_aux, p).y / u_trench_width);
         }
-        crust = vec4(h, best.y, float(best_k), base);
+        crust = vec4(h, age, float(best_k), base);
         o.x = stacked ? orogeny_code(2.0) : best.w;
         o.z = stacked ? -2.0 : -1.0;
     }
     // What erosion and sediment did since the last fold, unless frames_update just folded it.
     float residual = u_folded ? 0.0 : ter.x - prev.w;
+    // An opening is new ocean floor: it keeps at most the sediment an ocean floor carries
+    // (as frames_update's fold), not the relief of the crust that stood there before, which
+    // would otherwise pass from cell to cell along a spreading ridge and deepen it.
+    if (claims == 0) residual = clamp(residual, OFFSET_MIN_M, OFFSET_MAX_M);
     o_crust = crust;
     // terrain.w: the sea-floor age of ocean floor; -1 on continental crust (a drowned shelf
     // has no sea-floor age).

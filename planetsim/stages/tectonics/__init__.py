@@ -124,6 +124,7 @@ TRENCH = (
     Uniform("trench_width", "float", 60.0, "km", "e-folding width of a trench", 1.0),
 )
 FOLDED = Uniform("folded", "bool", False, "", "the residual was just folded (set)")
+FRAMES_LAG = Uniform("frames_lag", "float", 0.0, "Myr", "since the frames' last update (set)", 0.0)
 MASK_ALL = Uniform("mask_all", "bool", False, "", "look up every live plate (set)")
 MASK_REACH = (
     Uniform("mask_reach", "float", 0.0, "rows", "how far a plate moved this run (set)", 0.0),
@@ -162,6 +163,7 @@ GATHER = PassDecl(
         CRUST_MAX,
         *TRENCH,
         FOLDED,
+        FRAMES_LAG,
         MASK_ALL,
         *MASK_REACH,
     ),  # fmt: skip
@@ -263,10 +265,10 @@ PARAMS = (
     Uniform("crater_memory", "float", 0.3, "", "share of the crater relief the crust keeps", 0.0),
     Uniform("supercontinent_start", "float", 0.0, "", "gather the first continents in one", 0.0),
     Uniform(
-        "tectonics_every", "int", 2, "steps", "run the plates every N sim steps, N steps' time", 1
+        "tectonics_every", "int", 8, "steps", "run the plates every N sim steps, N steps' time", 1
     ),
-    Uniform("frames_every", "int", 2, "runs", "update the plates' frames every N runs", 1),
-    Uniform("fold_cells", "float", 1.0, "cells", "fold erosion into the crust this often", 0.1),
+    Uniform("frames_every", "int", 4, "runs", "update the plates' frames every N runs", 1),
+    Uniform("fold_cells", "float", 6.0, "cells", "fold erosion into the crust this often", 0.1),
     Uniform("sea_level_every_myr", "float", 5.0, "Myr", "sea level from the water volume", 0.0),
     Uniform("plate_decision_myr", "float", 10.0, "Myr", "plate-level decisions this often", 0.1),
     Uniform("plate_speed_min", "float", 1.0, "cm/yr", "slowest plate driven by slab pull", 0.0),

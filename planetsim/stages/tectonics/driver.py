@@ -101,11 +101,13 @@ class PlateDriver:
         reach = float(speeds.max(initial=0.0)) * dt_myr / cell_rad  # rows a plate may move
         dilations = self.mask(sim, reach)
         self.run(
-            sim, GATHER, folded=fold, mask_all=self.mask_all,
+            sim, GATHER, folded=fold, mask_all=self.mask_all, frames_lag=self.frames_dt,
             mask_reach=reach, mask_dilations=dilations,
         )  # fmt: skip
         self.mask_all = False
-        self.run(sim, AUX)
+        # The boundary distances grow a cell a pass: as many passes as the plates moved.
+        for _ in range(max(1, math.ceil(reach))):
+            self.run(sim, AUX)
         epoch = sim.epoch
         if now >= self.next_sea and "sea_level" not in epoch.ramp and "sea_level" not in epoch.set:
             self.sea_level(sim)
@@ -268,7 +270,8 @@ class PlateDriver:
         from . import AUX, GATHER
 
         self.publish(sim)
-        self.run(sim, GATHER, folded=False, mask_all=True, mask_reach=0.0, mask_dilations=1)
+        self.run(sim, GATHER, folded=False, mask_all=True, frames_lag=self.frames_dt,
+                 mask_reach=0.0, mask_dilations=1)  # fmt: skip
         self.run(sim, AUX)
 
 
