@@ -119,9 +119,9 @@ def checks(rows: list[dict], size: list[int]) -> list[tuple[str, bool, str]]:
             span("largest_landmass_share", ".2f"),
         ),
         (
-            f"coastline index <= 1.3 x Earth's ({coast_earth:g})",
+            "coastline index <= 1.3 x Earth's on the grid",
             max(coast) <= 1.3 * coast_earth,
-            f"max {max(coast):.1f}",
+            f"max {max(coast):.1f} (Earth {coast_earth:g})",
         ),
         ("land mode 0-1 km", inside("land_mode_m", 0, 1000), span("land_mode_m")),
         (
