@@ -1,6 +1,7 @@
-"""numpy references for the geology passes (shaders/sim/flow, basins, erode, plates, uplift,
-craters, impacts), written from the equations in the pass headers. Used by the tests as
-independent references and by planetsim.frontends.bench as the CPU side."""
+"""numpy references for the geology passes (shaders/sim/flow, basins, erode, craters,
+impacts; the plates are in reference/plates.py), written from the equations in the pass
+headers. Used by the tests as independent references and by planetsim.frontends.bench as the
+CPU side."""
 
 from __future__ import annotations
 
