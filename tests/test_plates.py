@@ -290,3 +290,11 @@ def test_the_gather_matches_a_numpy_gather_of_the_same_frames(make_sim):
     assert np.array_equal(ref.claims[near] > 0, c[..., 1][near] >= 0)
     # Age is the nearest texel's: a centre within rounding of a texel edge may take the other.
     assert np.mean(np.abs(c[..., 1] - ref.age)[same] > 0.05) <= 0.001
+    # The sea-floor age (terrain.w) is the age of oceanic crust only, as Mueller et al.'s
+    # grids: -1 wherever 1 km or more of continental or arc crust lies.
+    ter = sim.field("terrain").read()
+    oceanic = same & (ref.thickness < 0.99)
+    crusted = same & (ref.thickness > 1.01)
+    assert oceanic.any() and crusted.any()
+    assert (ter[..., 3][crusted] == -1.0).all()
+    assert np.mean(np.abs(ter[..., 3] - ref.age)[oceanic] > 0.05) <= 0.001

@@ -53,7 +53,7 @@ for _spec in (
             " isostatic elevation plus what erosion and sediment did on top",
             "plate id: the plate table's slot 0..15 (-1 before the plates start)",
             "continental crust thickness, km (0: ocean floor)",
-            "sea-floor age, Myr (-1 on continental crust)",
+            "sea-floor age, Myr (-1 where 1 km or more of continental or arc crust lies)",
         ),
         "the solid planet",
     ),

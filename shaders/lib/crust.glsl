@@ -3,6 +3,10 @@
 
 const int MAX_PLATES = 16;
 const float CONTINENTAL_KM = 15.0; // crust at least this thick counts as continental
+// Oceanic crust carries less than this of continental or arc crust: only it has a sea-floor
+// age, as in the age grids of Mueller et al. (2008), which leave out thinned continental
+// margins and arcs.
+const float OCEANIC_MAX_KM = 1.0;
 // The surface offset ocean floor carries (m): sediment up to about what 100-200 Myr of
 // pelagic and terrigenous rain leaves before the floor subducts, scour down to -200 m.
 const float OFFSET_MIN_M = -200.0;

@@ -124,9 +124,9 @@ void main() {
     // would otherwise pass from cell to cell along a spreading ridge and deepen it.
     if (claims == 0) residual = clamp(residual, OFFSET_MIN_M, OFFSET_MAX_M);
     o_crust = crust;
-    // terrain.w: the sea-floor age of ocean floor; -1 on continental crust (a drowned shelf
-    // has no sea-floor age).
-    float floor_age = crust.x < CONTINENTAL_KM ? crust.y : -1.0;
+    // terrain.w: the sea-floor age of oceanic crust; -1 on continental crust, thinned margins
+    // and arcs included (a drowned shelf has no sea-floor age).
+    float floor_age = crust.x < OCEANIC_MAX_KM ? crust.y : -1.0;
     o_terrain = vec4(crust.w + residual, crust.z, crust.x, floor_age);
     o_orogeny = o;
 }
