@@ -41,6 +41,19 @@ steps_per_frame = 2
 """
 
 
+def plates_only(size: tuple[int, int], **tectonics: object) -> str:
+    """A story of the tectonics stage alone (1 Gyr in 4000 steps) on this grid, its plate
+    decisions and sea level off unless `tectonics` sets them: the plates tests' world."""
+    keys = {"plate_decision_myr": 1.0e6, "sea_level_every_myr": 1.0e6, **tectonics}
+    body = "\n".join(f"{k} = {v!r}" for k, v in keys.items())
+    return (
+        'name = "plates-only"\ndescription = "the tectonics stage alone"\n'
+        f"[grid]\nsize = [{size[0]}, {size[1]}]\nseed = 1\n[tectonics]\n{body}\n"
+        '[[epoch]]\nname = "plates"\nframes = 4000\nyears = [-1.0e9, 0.0]\n'
+        'stages = ["tectonics"]\nsteps_per_frame = 1\n'
+    )
+
+
 @pytest.fixture
 def neutral():
     """The NEUTRAL preset, parsed (for a test that builds its own Simulation)."""

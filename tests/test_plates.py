@@ -10,35 +10,18 @@ import math
 
 import numpy as np
 import pytest
+from conftest import plates_only  # noqa: I001  (the tests' own helpers, after the package)
 
 from planetsim.analysis.sea_level import ocean_volume, sea_level_for_volume
 from planetsim.core.presets import parse
+from planetsim.reference.plates import frames_of
 from planetsim.stages.tectonics.driver import driver_of
 from planetsim.stages.tectonics.start import StartCrust
 from planetsim.stages.tectonics.table import CM_PER_YR_PER_RAD_PER_MYR, PlateTable
 
-STORY = """
-name = "plates-test"
-description = "the tectonics stage alone, decisions and the sea level off"
-[grid]
-size = [{w}, {h}]
-seed = 1
-[tectonics]
-{tectonics}
-[[epoch]]
-name = "plates"
-frames = 4000
-years = [-1.0e9, 0.0]
-stages = ["tectonics"]
-steps_per_frame = 1
-"""
-
 
 def plates_sim(make_sim, size, **tectonics):
-    keys = {"plate_decision_myr": 1.0e6, "sea_level_every_myr": 1.0e6}
-    keys.update(tectonics)
-    body = "\n".join(f"{k} = {v!r}" for k, v in keys.items())
-    return make_sim(preset=parse(STORY.format(w=size[0], h=size[1], tectonics=body)), size=size)
+    return make_sim(preset=parse(plates_only(size, **tectonics)), size=size)
 
 
 def begin(sim, h, age, plate, omegas, ranks=None):
@@ -53,9 +36,7 @@ def begin(sim, h, age, plate, omegas, ranks=None):
 
 def frames_volume(sim, k):
     """Continental volume (area-weighted thickness) held in plate k's own frame."""
-    f = sim.field("frames").read()
-    w, h = sim.grid.size
-    tile = f[(k // 4) * h : (k // 4 + 1) * h, (k % 4) * w : (k % 4 + 1) * w]
+    tile = frames_of(sim.field("frames").read(), sim.grid)[k]
     present = tile[..., 1] >= 0
     return float((sim.grid.area_weight * tile[..., 0] * present).sum())
 
@@ -267,7 +248,7 @@ def test_the_gather_matches_a_numpy_gather_of_the_same_frames(make_sim):
     (owner, thickness, age) equals planetsim.reference.plates.gather on the frames and
     rotations read back. Owners may differ only where a cell centre lies within float
     rounding of a texel edge (at most 0.5 % of cells)."""
-    from planetsim.reference.plates import frames_of, gather
+    from planetsim.reference.plates import gather
     from planetsim.stages.tectonics.table import quat_matrix
 
     sim = plates_sim(make_sim, (128, 64))

@@ -16,7 +16,7 @@ statement (a total on the sphere), not from the shaders or planetsim.reference.
 from __future__ import annotations
 
 import numpy as np
-from conftest import NEUTRAL  # noqa: I001  (the tests' own helpers, after the package)
+from conftest import NEUTRAL, plates_only  # noqa: I001  (the tests' own helpers, after the package)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -176,26 +176,9 @@ def test_rain_weight_reaches_the_outlets(ctx, size, seed, land_share):
     np.testing.assert_allclose(delivered, fell, rtol=1e-5)
 
 
-TECTONICS = """
-name = "crust-flow"
-description = "the tectonics stage alone, decisions off"
-[grid]
-size = [32, 16]
-seed = 1
-[tectonics]
-plate_decision_myr = 1.0e6
-sea_level_every_myr = 1.0e6
-tectonics_every = 1
-frames_every = 1
-arc_rate = 0.0
-crust_recycling = 0.0
-[[epoch]]
-name = "plates"
-frames = 4000
-years = [-1.0e9, 0.0]
-stages = ["tectonics"]
-steps_per_frame = 1
-"""
+TECTONICS = plates_only(
+    (32, 16), tectonics_every=1, frames_every=1, arc_rate=0.0, crust_recycling=0.0
+)
 _TECTONIC: dict[tuple[int, int], planetsim.Simulation] = {}
 
 

@@ -78,21 +78,27 @@ class Grid:
         lo = np.radians(self.lon2d)
         return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
 
-    def neighbour_index(self, dx: int, dy: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, cols) index arrays of the neighbour at offset (dx, dy) of every cell, with the
-        longitude wrap and the pole crossing of DESIGN.md (beyond a pole: same row, W/2 around).
-        Valid for |dy| < H."""
+    def wrap_index(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cols) of any cell indices folded onto the grid, with the longitude wrap and
+        the pole crossing of DESIGN.md (a row beyond a pole: mirrored, W/2 around). Valid for
+        rows within H of the grid."""
         h, w = self.shape
-        y = np.arange(h)[:, None] + dy
-        x = np.arange(w)[None, :] + dx
-        y = np.broadcast_to(y, (h, w)).copy()
-        x = np.broadcast_to(x, (h, w)).copy()
+        y = np.array(rows, dtype=np.int64, copy=True)
+        x = np.array(cols, dtype=np.int64, copy=True)
         south = y < 0
         north = y >= h
         y[south] = -1 - y[south]
         y[north] = 2 * h - 1 - y[north]
         x[south | north] += w // 2
         return y, np.mod(x, w)
+
+    def neighbour_index(self, dx: int, dy: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cols) index arrays of the neighbour at offset (dx, dy) of every cell (see
+        wrap_index). Valid for |dy| < H."""
+        h, w = self.shape
+        y = np.broadcast_to(np.arange(h)[:, None] + dy, (h, w))
+        x = np.broadcast_to(np.arange(w)[None, :] + dx, (h, w))
+        return self.wrap_index(y, x)
 
     def neighbour(self, a: np.ndarray, dx: int, dy: int) -> np.ndarray:
         rows, cols = self.neighbour_index(dx, dy)

@@ -175,19 +175,13 @@ def vapour_capacity(temp_c: np.ndarray) -> np.ndarray:
 def bilinear(a: np.ndarray, px: np.ndarray, py: np.ndarray, grid: Grid) -> np.ndarray:
     """Bilinear sample of a (H, W) at continuous pixel coordinates (centres at +0.5), with the
     longitude wrap and the pole crossing (beyond a pole: mirrored row, W/2 around)."""
-    h, w = grid.shape
     qx, qy = px - 0.5, py - 0.5
     ix, iy = np.floor(qx).astype(int), np.floor(qy).astype(int)
     fx, fy = qx - ix, qy - iy
 
     def at(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        x = x.copy()
-        y = y.copy()
-        s, n = y < 0, y >= h
-        y[s] = -1 - y[s]
-        y[n] = 2 * h - 1 - y[n]
-        x[s | n] += w // 2
-        return a[y, np.mod(x, w)]
+        rows, cols = grid.wrap_index(y, x)
+        return a[rows, cols]
 
     top = (1 - fx) * at(ix, iy + 1) + fx * at(ix + 1, iy + 1)
     bottom = (1 - fx) * at(ix, iy) + fx * at(ix + 1, iy)

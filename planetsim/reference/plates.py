@@ -53,14 +53,8 @@ def frame_pixels(grid: Grid, rot: np.ndarray) -> np.ndarray:
 
 def _texels(grid: Grid, frame: np.ndarray, ix: np.ndarray, iy: np.ndarray) -> np.ndarray:
     """frame[iy, ix] with the longitude wrap and the pole crossing (DESIGN.md)."""
-    h, w = grid.shape
-    iy = iy.copy()
-    ix = ix.copy()
-    south, north = iy < 0, iy >= h
-    iy[south] = -1 - iy[south]
-    iy[north] = 2 * h - 1 - iy[north]
-    ix[south | north] += w // 2
-    return frame[iy, np.mod(ix, w)]
+    rows, cols = grid.wrap_index(iy, ix)
+    return frame[rows, cols]
 
 
 def over(a: int, b: int, over_bits: np.ndarray, rank: np.ndarray) -> bool:
