@@ -1,5 +1,6 @@
-// Crust on the plates: constants, the ocean age-depth law, the orogeny code. No uniforms of
-// their own (isostasy.glsl has the crust's, plates.glsl the plate table's).
+// Crust on the plates: constants, the ocean age-depth law, the orogeny code (which reads
+// u_year). No uniforms of their own (isostasy.glsl has the crust's, plates.glsl the plate
+// rotations, polarity.glsl the plate order).
 
 const int MAX_PLATES = 16;
 const float CONTINENTAL_KM = 15.0; // crust at least this thick counts as continental
@@ -22,5 +23,3 @@ float ocean_depth(float t) {
 // Orogeny code of the frames and the world: type * 10000 + time, with time in Myr since 5 Gyr
 // ago (u_year / 1e6 + 5000); type 0 none, 1 arc (subduction), 2 collision.
 float orogeny_code(float type) { return type * 10000.0 + u_year * 1e-6 + 5000.0; }
-float orogeny_type(float code) { return floor(code / 10000.0); }
-float orogeny_age(float code) { return u_year * 1e-6 + 5000.0 - mod(code, 10000.0); }

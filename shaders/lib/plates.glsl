@@ -20,24 +20,25 @@ mat3 plate_rotation(int k) {
     return mat3(u_plate_rot[3 * k], u_plate_rot[3 * k + 1], u_plate_rot[3 * k + 2]);
 }
 
-// The cell of a lat/lon grid that holds the unit vector v.
-ivec2 cell_of_unit(vec3 v) {
-    vec2 px = latlon_to_pixel(unit_to_latlon(v));
-    ivec2 c = ivec2(floor(px));
-    c.y = clamp(c.y, 0, u_size.y - 1);
-    return wrap_cell(c);
-}
+// An empty frame texel: no crust of this plate there.
+const vec4 FRAME_EMPTY = vec4(0.0, -1.0, 0.0, 0.0);
 
-// The texel of plate k's frame under the world point x: the frame point R_k^T x.
-// Continuous pixel coordinates in plate k's frame of the world point x (R_k^T x).
-vec2 frame_pixel(int k, vec3 x) {
-    return latlon_to_pixel(unit_to_latlon(transpose(plate_rotation(k)) * x));
-}
+// The cell that holds continuous pixel coordinates px (rows clamped at the poles).
 ivec2 pixel_cell(vec2 px) {
     ivec2 c = ivec2(floor(px));
     c.y = clamp(c.y, 0, u_size.y - 1);
     return wrap_cell(c);
 }
+
+// The cell of a lat/lon grid that holds the unit vector v.
+ivec2 cell_of_unit(vec3 v) { return pixel_cell(latlon_to_pixel(unit_to_latlon(v))); }
+
+// Continuous pixel coordinates in plate k's frame of the world point x (R_k^T x).
+vec2 frame_pixel(int k, vec3 x) {
+    return latlon_to_pixel(unit_to_latlon(transpose(plate_rotation(k)) * x));
+}
+
+// The texel of plate k's frame under the world point x.
 ivec2 frame_cell(int k, vec3 x) { return pixel_cell(frame_pixel(k, x)); }
 
 // Plate k's continental thickness at frame_pixel(k, x) = px, bilinear between the frame

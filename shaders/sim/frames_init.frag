@@ -13,13 +13,13 @@ void main() {
     int k = tile.x + 4 * tile.y;
     ivec2 t = a - tile * u_size;
     if (k >= MAX_PLATES || (u_plate_active & (1 << k)) == 0) {
-        o_frames = vec4(0.0, -1.0, 0.0, 0.0);
+        o_frames = FRAME_EMPTY;
         return;
     }
     ivec2 p = world_cell(k, t);
     vec4 w = fetch(t_crust, p);
     if (int(w.z) != k) {
-        o_frames = vec4(0.0, -1.0, 0.0, 0.0);
+        o_frames = FRAME_EMPTY;
         return;
     }
     float offset = fetch(t_terrain, p).x - crust_elevation(w.x, w.y);

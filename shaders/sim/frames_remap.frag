@@ -31,7 +31,7 @@ void main() {
         return;
     }
     if (owner == k) {
-        o_frames = vec4(0.0, -1.0, 0.0, 0.0); // the cell leaves this plate
+        o_frames = FRAME_EMPTY; // the cell leaves this plate
         return;
     }
     if (to == k && owner >= 0 && owner < MAX_PLATES) {

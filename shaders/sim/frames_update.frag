@@ -13,14 +13,17 @@
 // - p a collision stack over k (gap state -2): the texel records a collision orogeny;
 // - ageing: age += dt (dt = frame_dt Myr since the last update);
 // - arcs: the overriding plate thickens where it stands arc_distance km from the subduction
-//   boundary: dh = arc_scale arc_rate c g dt, g = exp(-(d - arc_distance)^2 / 2 arc_width^2),
+//   boundary: dh = arc_scale arc_rate c g room dt, g = exp(-(d - arc_distance)^2 / 2 arc_width^2),
+//   room = clamp((cap - h) / 10 km, 0, 1) tapering it below the cap,
 //   c the closing rate (cm/yr), until arc_max_km (Andean ranges), on ocean floor until
 //   arc_island_km (island arcs, mostly below the sea until they accrete to a continent);
 //   subduction erosion thins its continental edge: dh = -recycling_scale crust_recycling c
 //   exp(-d / 100 km) dt (the stage holds arc_scale and recycling_scale to the crust budget);
 // - flow: continental crust spreads in the plate, thick orogens fastest (gravitational
-//   collapse): dh/dt = div(kappa grad h), kappa = crust_creep + crust_flow smoothstep(h_eq,
-//   h_eq + 25 km, h) (km^2/Myr), in flux form with cos(lat) areas so it keeps the volume;
+//   collapse): dh/dt = div(kappa grad h), kappa = crust_creep + crust_flow smoothstep(crust_relax_km,
+//   crust_relax_km + 25 km, h) (km^2/Myr), in flux form with cos(lat) areas so it keeps the
+//   volume, each neighbour pair's exchange capped at 0.2 of the difference an update (stable
+//   for any frame_dt);
 // - fold (when asked): the elevation change since the last fold at p (erosion, sediment)
 //   becomes part of the crust: continental thickness (isostasy answers) or, on ocean
 //   floor, a sediment offset; the plate carries it from now on.
@@ -28,7 +31,6 @@
 #include "lib/plates.glsl"
 #include "lib/crust.glsl"
 
-const vec4 EMPTY = vec4(0.0, -1.0, 0.0, 0.0);
 
 // New ocean floor for the empty texel t of plate k: the opening (gap) owned by k whose
 // gather looks up this very texel: the cell over t, or one of its neighbours (a texel's
@@ -44,7 +46,7 @@ vec4 ridge(int k, ivec2 t, ivec2 p) {
             return vec4(0.0, c.y, clamp(fold, OFFSET_MIN_M, OFFSET_MAX_M), 0.0);
         }
     }
-    return vec4(0.0, -1.0, 0.0, 0.0);
+    return FRAME_EMPTY;
 }
 
 // Whether world cell p of plate k has no neighbour of its own plate.
@@ -66,7 +68,7 @@ void main() {
     ivec2 t = a - tile * u_size;
     vec4 m = texelFetch(t_frames, a, 0);
     if (k >= MAX_PLATES || (u_plate_active & (1 << k)) == 0) {
-        o_frames = EMPTY;
+        o_frames = FRAME_EMPTY;
         return;
     }
     ivec2 p = world_cell(k, t);
@@ -74,7 +76,7 @@ void main() {
     vec4 oro = fetch(t_orogeny, p);
     float fold = u_fold ? fetch(t_terrain, p).x - w.w : 0.0;
     if (m.y < 0.0) {
-        o_frames = int(w.z) == k ? ridge(k, t, p) : EMPTY;
+        o_frames = int(w.z) == k ? ridge(k, t, p) : FRAME_EMPTY;
         return;
     }
     if (int(w.z) != k) {
@@ -83,18 +85,19 @@ void main() {
         // suture). Ocean floor is gone (subducted) if the gather sampled this very texel
         // there and another plate won; a texel the gather did not sample stays.
         bool seen = frame_cell(k, cell_unit(p)) == t;
-        o_frames = (m.x < CONTINENTAL_KM && seen) ? EMPTY : m;
+        o_frames = (m.x < CONTINENTAL_KM && seen) ? FRAME_EMPTY : m;
         return;
     }
     if (m.x < CONTINENTAL_KM && lone(p, k)) {
-        o_frames = EMPTY; // a speck of ocean floor inside another plate: a sampling artefact
+        o_frames = FRAME_EMPTY; // a speck of ocean floor inside another plate: a sampling artefact
         return;
     }
     float dt = u_frame_dt;
     if (oro.z == -2.0) m.w = oro.x; // a collision stack over this plate: the orogeny record
     m.y += dt;
     vec4 aux = fetch(t_plate_aux, p);
-    float g = exp(-0.5 * pow((aux.x - u_arc_distance) / u_arc_width, 2.0));
+    float r = (aux.x - u_arc_distance) / u_arc_width; // pow() of a negative base is undefined
+    float g = exp(-0.5 * r * r);
     float cap = m.x < CONTINENTAL_KM ? u_arc_island_km : u_arc_max_km;
     float room = clamp((cap - m.x) / 10.0, 0.0, 1.0);
     float grow = u_arc_scale * u_arc_rate * aux.z * g * room * dt;

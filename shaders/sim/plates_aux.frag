@@ -1,7 +1,7 @@
 // plates_aux: plate boundaries classified by the plates' relative motion, and how far each
 // cell lies from the active ones (through its own plate).
-// Reads: crust (x continental thickness km, y age Myr, z plate id), plate_aux (last step's
-// distances), orogeny (w passed on). Writes: plate_aux = (km to the subduction boundary this
+// Reads: crust (x continental thickness km, z plate id), plate_aux (last step's distances),
+// orogeny (x, y, z passed on). Writes: plate_aux = (km to the subduction boundary this
 // plate overrides, km to the trench where this plate subducts, closing rate there cm/yr,
 // km to a continental collision front), orogeny.w = this cell's boundary class (0 inside a
 // plate, 1 overriding a subducting plate, 2 subducting, 3 collision, 4 opening, 5 sliding).
@@ -10,9 +10,9 @@
 // 1 m/Myr = 1e-4 cm/yr), and c = v . n along the boundary normal n (from a towards b):
 // closing if c < -converge_min, opening if c > converge_min, sliding otherwise (cm/yr).
 // Closing: continental (>= 15 km) against continental is a collision; continental against
-// oceanic, the ocean floor subducts; ocean against ocean, the plate lower in the buoyancy
-// order (plate_rank: the stage ranks plates by continent and by the youth of their ocean
-// floor) subducts, the same along the whole boundary.
+// oceanic, the ocean floor subducts; ocean against ocean, the boundary's recorded polarity
+// (plate_over: the older floor at the boundary subducts) decides, else the buoyancy order
+// (plate_rank), the same along the whole boundary.
 // Distances grow one neighbour a step: d = min over same-plate neighbours (d' + step), 0 on
 // the boundary itself, so they follow moving boundaries (and vanish with them).
 #include "lib/grid.glsl"
