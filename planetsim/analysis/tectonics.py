@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from ._util import grid_for
 from .grid import Grid
+from .land import land_fraction
 
 Array = NDArray[np.float64]
 
@@ -43,6 +44,4 @@ def high_land_near_orogens(
 def continental_share(thickness_km: np.ndarray, grid: Grid | None = None,
                       continental_km: float = 15.0) -> float:  # fmt: skip
     """The area share of the surface with continental crust (at least `continental_km`)."""
-    h = np.asarray(thickness_km, float)
-    g = grid_for(h, grid)
-    return float((g.area_weight * (h >= continental_km)).sum())
+    return land_fraction(np.asarray(thickness_km, float) >= continental_km, grid)

@@ -16,7 +16,8 @@ import numpy as np
 
 from ..analysis.grid import Grid
 
-CONTINENTAL_KM = 15.0  # crust at least this thick counts as continental
+CONTINENTAL_KM = 15.0  # crust at least this thick counts as continental (lib/crust.glsl)
+OCEANIC_MAX_KM = 1.0  # thinner: oceanic crust, the only crust with a sea-floor age
 
 
 def ocean_depth(age: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from ...analysis.sea_level import (
     sea_level_for_fraction,
     sea_level_for_volume,
 )
-from ...reference.plates import crust_elevation
+from ...reference.plates import OCEANIC_MAX_KM, crust_elevation
 from .dynamics import CycleState, Plan, decide
 from .forces import crust_budget, relax_velocities, update_polarity, update_rank, wander
 from .forces import target_velocities as forces
@@ -197,7 +197,7 @@ class PlateDriver:
         sim.field("crust").write(crust)
         ter = sim.field("terrain").read()
         ter[..., 0], ter[..., 1], ter[..., 2] = base, s.plate, s.thickness_km
-        ter[..., 3] = np.where(s.thickness_km < 15.0, s.age_myr, -1.0)  # sea-floor age
+        ter[..., 3] = np.where(s.thickness_km < OCEANIC_MAX_KM, s.age_myr, -1.0)  # as the gather
         sim.field("terrain").write(ter)
         oro = np.zeros((*shape, 4), np.float32)
         oro[..., 2] = -1.0

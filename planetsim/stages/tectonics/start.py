@@ -22,6 +22,8 @@ import numpy as np
 
 from ...analysis.grid import Grid
 from ...analysis.land import label_landmasses
+from ...reference.plates import CONTINENTAL_KM
+from .forces import buoyancy
 from .table import CM_PER_YR_PER_RAD_PER_MYR, MAX_PLATES, PlateTable
 
 SPECK_SHARE = 0.005  # continental pieces below this share of the continental area drown
@@ -228,7 +230,8 @@ def start_from_terrain(
     rng = np.random.default_rng([seed, 4242])
     random_unit_vectors(rng, 1)  # the focus draw of start_from_seed: the same plates after it
     count = int(min(max(plate_count, 2), MAX_PLATES - 2))
-    plates = continent_layout(grid, thickness >= 15.0, random_unit_vectors(rng, count), seed)
+    poles = random_unit_vectors(rng, count)
+    plates = continent_layout(grid, thickness >= CONTINENTAL_KM, poles, seed)
     age = np.clip(age, 0.0, 200.0)
     table = new_table(plates, thickness, age, grid, count, rng)
     return StartCrust(thickness, age, plates, np.zeros(grid.shape), table)
@@ -247,13 +250,13 @@ def new_table(
     table.omega[:count] = poles * (speeds / CM_PER_YR_PER_RAD_PER_MYR)[:, None]
     table.drift[:] = table.omega
     w = np.asarray(np.broadcast_to(grid.area_weight, grid.shape))
-    cont = thickness >= 15.0
+    cont = thickness >= CONTINENTAL_KM
     for k in range(count):
         mine = plates == k
         area = float(w[mine].sum())
         ocean = float(w[mine & ~cont].sum())
         share = float(w[mine & cont].sum()) / max(area, 1e-30)
         mean_age = float((w * age)[mine & ~cont].sum()) / max(ocean, 1e-30)
-        # As forces.buoyancy, with a small random part so that no two plates tie.
-        table.rank[k] = np.exp(-mean_age / 60.0) + 0.05 * share + 0.02 * rng.uniform()
+        # The buoyancy order, with a small random part so that no two plates tie.
+        table.rank[k] = buoyancy(np.float64(share), np.float64(mean_age)) + 0.02 * rng.uniform()
     return table

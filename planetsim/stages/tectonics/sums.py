@@ -12,12 +12,13 @@ import numpy as np
 
 from ...analysis.grid import Grid
 from ...analysis.land import label_landmasses
+from ...reference.plates import CONTINENTAL_KM
+from ...reference.relief import D8
 from .table import MAX_PLATES
 
-CONTINENTAL_KM = 15.0  # as lib/crust.glsl
 # Boundary classes of orogeny.w (plates_aux.frag).
 OVERRIDING, SUBDUCTING, COLLISION, OPENING, SLIDING = 1, 2, 3, 4, 5
-_D8 = ((0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1))
+_D8 = D8  # the 8 neighbours in the passes' order (N, NE, E, SE, S, SW, W, NW)
 
 
 @dataclass

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from ...analysis.grid import EARTH_RADIUS_M
+
 MAX_PLATES = 16
-RADIUS_M = 6.371e6
-CM_PER_YR_PER_RAD_PER_MYR = RADIUS_M * 1e-4  # a point on the equator of the pole, per rad/Myr
+CM_PER_YR_PER_RAD_PER_MYR = EARTH_RADIUS_M * 1e-4  # a point on the equator of the pole, per rad/Myr
 
 
 def quat_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
