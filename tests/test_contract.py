@@ -36,14 +36,18 @@ def test_declaration_and_shader_agree(make_sim, name):
 
 @pytest.mark.parametrize("stage", sorted(STAGES))
 def test_no_channel_has_two_writers_in_a_stage(stage):
-    """Init passes (run once, before the schedule) may set what scheduled passes evolve."""
+    """Init passes (run once, before the schedule) may set what scheduled passes evolve.
+    Scratch fields are exempt: they hold a pass sequence's intermediates (the rivers' tour is
+    built by one pass and jumped by another), and no other stage reads them."""
+    from planetsim.core.fields import FIELDS
+
     writers: dict[tuple[str, str], str] = {}
     st = STAGES[stage]
     for pname in dict.fromkeys([*(s.pass_name for s in st.steps), *st.hook_passes]):
         decl = PASSES[pname]
         assert decl.stage == stage, f"{pname} is scheduled in {stage} but declared in {decl.stage}"
         for f in decl.fields:
-            if not f.writes:
+            if not f.writes or FIELDS[f.field].scratch:
                 continue
             for c in f.channels:
                 key = (f.field, c)

@@ -30,7 +30,7 @@ from .presets import parse
 from .simulation import Simulation
 
 FORMAT = "planetsim-checkpoint"
-FORMAT_VERSION = 2  # 2: the plates rewrite (plate table, frames atlas; issue 15)
+FORMAT_VERSION = 3  # 2: the plates rewrite (issue 15); 3: lakes and the tour (issue 16)
 SUFFIX = ".ckpt"
 
 

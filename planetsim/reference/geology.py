@@ -1,17 +1,17 @@
-"""numpy references for the geology passes (shaders/sim/flow, basins, erode, craters,
-impacts; the plates are in reference/plates.py), written from the equations in the pass
-headers. Used by the tests as independent references and by planetsim.frontends.bench as the
-CPU side."""
+"""numpy references for the geology passes (craters, impacts; the rivers are in
+reference/rivers.py, the plates in reference/plates.py), written from the equations in the
+pass headers, and the D8 helpers the rivers tests share (receiver_index, a topological-order
+flow_accumulation, basins_exact). Used by the tests as independent references and by
+planetsim.frontends.bench as the CPU side."""
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
 
 import numpy as np
 
 from ..analysis.grid import Grid
-from .relief import D8, step_distance
+from .relief import D8
 
 # ---- hashing (lib/hash.glsl), for placing craters like the GPU does -------------------------
 M32 = np.uint64(0xFFFFFFFF)
@@ -77,21 +77,6 @@ def crater_floor_mask(grid: Grid, seed: int, frequency: float = 2.0, levels: int
 
 
 # ---- D8 flow (flow.frag, basins.frag) ---------------------------------------------------------
-def d8_receivers(z: np.ndarray, grid: Grid, sea: float, flat: bool) -> np.ndarray:
-    """(H, W) receiver codes 1..8 (N..NW) of steepest descent, 0 for pits and sea cells.
-    The first of equal slopes wins, in N, NE, .., NW order."""
-    z = np.asarray(z, np.float64)
-    best = np.zeros(grid.shape)
-    rec = np.zeros(grid.shape, np.int64)
-    for k, (dx, dy) in enumerate(D8):
-        slope = (z - grid.neighbour(z, dx, dy)) / step_distance(grid, dx, dy, flat)
-        better = slope > best
-        best = np.where(better, slope, best)
-        rec = np.where(better, k + 1, rec)
-    rec[z <= sea] = 0
-    return rec
-
-
 def receiver_index(rec: np.ndarray, grid: Grid) -> np.ndarray:
     """(H, W) flat index of each cell's receiver (-1 for none)."""
     out = np.full(grid.shape, -1, np.int64)
@@ -146,103 +131,7 @@ def basins_exact(rec: np.ndarray, land: np.ndarray, grid: Grid) -> np.ndarray:
     return basin.reshape(grid.shape)
 
 
-def flow_step(
-    z: np.ndarray, water: np.ndarray, weight: np.ndarray, grid: Grid, sea: float, flat: bool
-) -> np.ndarray:
-    """One parallel step of flow.frag: new (acc, receiver) from the last step's water."""
-    rec = d8_receivers(z, grid, sea, flat)
-    acc = weight.astype(np.float64).copy()
-    old_acc, old_rec = water[..., 0], np.rint(water[..., 1]).astype(np.int64)
-    here = np.arange(grid.width * grid.height).reshape(grid.shape)
-    old_idx = receiver_index(old_rec, grid)
-    for dx, dy in D8:
-        rows, cols = grid.neighbour_index(dx, dy)
-        acc += np.where(old_idx[rows, cols] == here, old_acc[rows, cols], 0.0)
-    land = z > sea
-    return np.stack([np.where(land, acc, 0.0), rec], axis=-1)
-
-
-def basins_step(z: np.ndarray, water: np.ndarray, grid: Grid, sea: float) -> np.ndarray:
-    """One parallel step of basins.frag: (H, W) new basin ids."""
-    land = z > sea
-    idx = receiver_index(np.rint(water[..., 1]).astype(np.int64), grid)
-    own = np.arange(grid.width * grid.height).reshape(grid.shape) + 1
-    safe = np.maximum(idx, 0)
-    rec_land = (idx >= 0) & land.ravel()[safe]
-    up = np.where(rec_land, water[..., 2].ravel()[safe], own)
-    return np.where(land, up, 0.0)
-
-
 # ---- erosion (erode.frag) ---------------------------------------------------------------------
-def cell_area_km2(grid: Grid, flat: bool) -> np.ndarray:
-    if flat:
-        return np.ones((grid.height, 1))
-    from .relief import col_spacing
-
-    return (grid.row_spacing_m * col_spacing(grid, False) * 1e-6)[:, None]
-
-
-def erode_step(
-    z: np.ndarray, acc: np.ndarray, rec: np.ndarray, grid: Grid, *, K: float, m: float,
-    n: float, dt: float, sea: float, marine: float = 0.0, flat: bool = False,
-) -> np.ndarray:  # fmt: skip
-    """One step of erode.frag's rule, in float64."""
-    z = np.asarray(z, np.float64)
-    area = np.broadcast_to(cell_area_km2(grid, flat), grid.shape)
-    h, w = grid.shape
-    idx = receiver_index(rec, grid)
-    safe = np.maximum(idx, 0).ravel()
-    zr = z.ravel()[safe].reshape(grid.shape)
-    dist = np.ones(grid.shape)
-    for k, (dx, dy) in enumerate(D8):
-        dist = np.where(rec == k + 1, step_distance(grid, dx, dy, flat), dist)
-    e = K * np.maximum(acc * area, 1e-12) ** m * (np.maximum(z - zr, 0) / dist) ** n * dt
-    land = z > sea
-    # pit fill: what donors lose, at most half the gap to the lowest neighbour
-    gap = np.full(grid.shape, np.inf)
-    for dx, dy in D8:
-        gap = np.minimum(gap, grid.neighbour(z, dx, dy) - z)
-    donor_e = np.minimum(e, 0.5 * (z - zr)) * area
-    gain = np.zeros(h * w)
-    has = idx.ravel() >= 0
-    np.add.at(gain, idx.ravel()[has], donor_e.ravel()[has])
-    fill = np.maximum(0.0, np.minimum(0.5 * gap, gain.reshape(grid.shape) / area))
-    pit = land & (rec == 0)
-    rec_pit = pit.ravel()[safe].reshape(grid.shape) & (idx >= 0)
-    floor = np.where(
-        zr <= sea,
-        np.minimum(z, sea + 1.0),
-        zr + np.where(rec_pit, fill.ravel()[safe].reshape(grid.shape), 0),
-    )
-    out = np.where(rec > 0, np.maximum(z - e, floor), z + np.where(pit, fill, 0.0))
-    sea_z = np.maximum(z, np.minimum(z + marine * 1e-6 * dt, sea - 50.0))
-    return np.where(land, out, sea_z)
-
-
-def fill_pits(z: np.ndarray, grid: Grid, sea: float, eps: float = 0.5) -> np.ndarray:
-    """Priority-flood with epsilon (Barnes, Lehman & Mulla 2014): raise every land cell so a
-    strictly descending path leads to the sea. The outlets are land cells next to the sea."""
-    z = np.asarray(z, np.float64).copy()
-    h, w = grid.shape
-    done = np.zeros(grid.shape, bool)
-    heap: list[tuple[float, int, int]] = []
-    ocean = z <= sea
-    done[ocean] = True
-    nbr = [grid.neighbour_index(dx, dy) for dx, dy in D8]
-    for y, x in zip(*np.nonzero(ocean), strict=True):
-        heapq.heappush(heap, (float(z[y, x]), int(y), int(x)))
-    while heap:
-        zc, y, x = heapq.heappop(heap)
-        for rows, cols in nbr:
-            ny, nx = int(rows[y, x]), int(cols[y, x])
-            if done[ny, nx]:
-                continue
-            done[ny, nx] = True
-            z[ny, nx] = max(z[ny, nx], max(zc, sea) + eps)
-            heapq.heappush(heap, (float(z[ny, nx]), ny, nx))
-    return z
-
-
 # ---- impacts (impacts.frag) -------------------------------------------------------------------
 def crater_profile(r: np.ndarray, rim: float) -> np.ndarray:
     inside = r * r - 1.0 + rim * np.sin(0.5 * np.pi * np.minimum(r, 1.0)) ** 4

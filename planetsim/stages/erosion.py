@@ -1,88 +1,233 @@
-"""Hydraulic erosion (Barnes 2019): D8 receivers and flow accumulation passed one cell per
-step, drainage basins labelled from their outlets, stream-power incision."""
+"""Rivers: lakes that fill and spill, exact flow accumulation in log2(river length) sweeps,
+stream-power incision and the sediment it makes carried to where it settles.
+
+Each run of the stage (every erosion_every steps; the hook below decides what runs):
+
+* lake_fill, fill_sweeps sweeps: the filled surface (each hollow holds a lake up to its spill
+  point) tracked from the last run's (Planchon & Darboux 2002); on the stage's first run, and
+  whenever fill_lakes() is called, swept until it stops changing (from F = +inf);
+* every route_every runs: lake_route (D8 receivers on the filled surface, lakes crossed to
+  their outlet, lake depth), tour_children, tour_init, tour_jump x ceil(log2(2 W H)) and
+  tour_collect: the flow accumulation and basin ids of those receivers, exact (an Euler
+  tour of the drainage forest, summed by pointer jumping);
+* erode: incision, and the sediment's transport and deposition (xi-q).
+
+The terrain change that erode makes is folded into the crust by the tectonics stage
+(frames_update: continental thickness, isostasy answers), so worn mountains rise back.
+"""
 
 from __future__ import annotations
 
-from ..core.passes import FieldUse, PassDecl, Stage, Step, Uniform
+import math
+from typing import Any
+
+import numpy as np
+
+from ..core.fields import FieldSpec, register_field
+from ..core.passes import FieldUse, PassDecl, Stage, Uniform
 from ..core.registry import register, register_stage
 
-FLOW = PassDecl(
-    name="flow",
-    shader="sim/flow.frag",
-    stage="erosion",
-    doc="D8 receivers and flow accumulation, one cell downstream per step",
-    fields=(
-        FieldUse("terrain", "in", "elevation, m"),
-        FieldUse("moisture", "in", "y: precipitation, mm/yr (rainfall weight)"),
-        FieldUse(
-            "water", "inout", "x: flow accumulation, y: receiver, w: lake depth", channels="xyw"
+LAKE = register_field(
+    FieldSpec(
+        "lake",
+        (
+            "filled level, m: the lake surface a hollow fills to (its spill point); the"
+            " elevation off lakes, sea level at sea",
+            "flat distance, cells: hops across a lake or flat to where it drains",
+            "sediment on its way: sent on to the sediment receiver by the last erode, m km^2",
+            "sediment receiver: the water receiver on land; at sea down the sea floor",
         ),
-    ),
-    uniforms=(
-        Uniform(
-            "flow_rain",
-            "float",
-            0.0,
-            "0..1",
-            "rainfall weight: 0 one per cell, 1 precipitation / 1000 mm/yr",
-            0.0,
-            1.0,
-        ),
-    ),
+        "lakes and the sediment on its way",
+    )
+)
+TOUR = register_field(
+    FieldSpec(
+        "tour",
+        ("next edge (-1 ends)", "weight sum to the end", "last edge reached", "unused"),
+        "the drainage forest's Euler tour, two texels a cell (lib/tour.glsl)",
+        scratch=True,
+        tiles=(2, 1),
+    )
 )
 
-BASINS = PassDecl(
-    name="basins",
-    shader="sim/basins.frag",
-    stage="erosion",
-    doc="drainage basin ids from the outlets, one cell upstream per step",
-    fields=(
-        FieldUse("terrain", "in", "elevation, m (land mask)"),
-        FieldUse("water", "inout", "z: basin id", channels="z"),
-    ),
-)
-
-# Schedules (Step.every counts runs of the erosion stage). Flow and erode run every
-# erosion_every steps, erode counting erosion_every * u_dt years (rates kept; the flow field
-# then moves one cell per run, i.e. per erosion_every steps). Default 1; a story's geological
-# epochs may set 2 (saves ~12 ms CPU a step at 512x256 on llvmpipe). Basins are labels that
-# climb one cell per run and carry no rate: every BASINS_EVERY runs of the stage (a label is
-# at most that many steps behind), which saves ~2 ms a step.
 EROSION_EVERY = Uniform(
-    "erosion_every", "int", 1, "steps", "run flow and erode every N steps (erode counts N dt)", 1
+    "erosion_every", "int", 1, "steps", "run the stage every N steps (erode counts N dt)", 1
 )
-BASINS_EVERY = Uniform(
-    "basins_every", "int", 4, "steps", "propagate basin labels every N runs of the stage", 1
+FLOW_RAIN = Uniform(
+    "flow_rain",
+    "float",
+    0.0,
+    "0..1",
+    "rainfall weight: 0 one per cell, 1 precipitation / 1000 mm/yr",
+    0.0,
+    1.0,
+)
+
+LAKE_FILL = PassDecl(
+    name="lake_fill",
+    shader="sim/lake_fill.frag",
+    stage="erosion",
+    doc="one sweep of depression filling to the spill level, hop counts across flats",
+    fields=(
+        FieldUse("terrain", "in", "x: elevation, m"),
+        FieldUse("lake", "inout", "x: filled level, y: flat distance", channels="xy"),
+    ),
+    uniforms=(Uniform("lake_cold", "bool", False, "", "start from +inf (set by the stage)"),),
+)
+
+LAKE_ROUTE = PassDecl(
+    name="lake_route",
+    shader="sim/lake_route.frag",
+    stage="erosion",
+    doc="D8 receivers on the filled surface, lakes to their outlets; lake depth",
+    fields=(
+        FieldUse("terrain", "in", "x: elevation, m"),
+        FieldUse("lake", "inout", "w: sediment receiver", channels="w"),
+        FieldUse("water", "inout", "y: receiver, w: lake depth", channels="yw"),
+    ),
+)
+
+TOUR_CHILDREN = PassDecl(
+    name="tour_children",
+    shader="sim/tour_children.frag",
+    stage="erosion",
+    doc="which neighbours drain into each cell (a bit mask)",
+    fields=(
+        FieldUse("terrain", "in", "x: elevation, m (land)"),
+        FieldUse("water", "in", "y: receiver"),
+        FieldUse("tour", "inout", "w: children mask", channels="w"),
+    ),
+)
+
+TOUR_INIT = PassDecl(
+    name="tour_init",
+    shader="sim/tour_init.frag",
+    stage="erosion",
+    doc="the drainage forest's Euler tour as linked lists of edges",
+    fields=(
+        FieldUse("terrain", "in", "x: elevation, m (land)"),
+        FieldUse("water", "in", "y: receiver"),
+        FieldUse("moisture", "in", "y: precipitation, mm/yr (rainfall weight)"),
+        FieldUse("tour", "inout", "w: children mask in; x, y, z: the lists", channels="xyz"),
+    ),
+    uniforms=(FLOW_RAIN,),
+)
+
+TOUR_JUMP = PassDecl(
+    name="tour_jump",
+    shader="sim/tour_jump.frag",
+    stage="erosion",
+    doc="one sweep of pointer jumping with suffix sums",
+    fields=(FieldUse("tour", "inout", "the lists", channels="xyz"),),
+)
+
+TOUR_COLLECT = PassDecl(
+    name="tour_collect",
+    shader="sim/tour_collect.frag",
+    stage="erosion",
+    doc="flow accumulation and basin ids from the jumped tour",
+    fields=(
+        FieldUse("terrain", "in", "x: elevation, m (land)"),
+        FieldUse("tour", "in", "suffix sums, last edges"),
+        FieldUse("water", "inout", "x: flow accumulation, z: basin id", channels="xz"),
+    ),
 )
 
 ERODE = PassDecl(
     name="erode",
     shader="sim/erode.frag",
     stage="erosion",
-    doc="stream-power incision floored at the receiver; pits and sea floor fill",
+    doc="stream-power incision; sediment carried down the receivers and laid down (xi-q)",
     fields=(
         FieldUse("water", "in", "x: flow accumulation, y: receiver, w: lake depth"),
         FieldUse("terrain", "inout", "x: elevation; y, z, w kept", channels="x"),
+        FieldUse("lake", "inout", "z: sediment on its way", channels="z"),
     ),
     uniforms=(
         Uniform("K", "float", 1.5e-4, "m/yr", "erodibility: rate at A = 1 km^2, S = 1", 0.0),
         Uniform("m", "float", 0.8, "", "drainage-area exponent", 0.0, 3.0),
         Uniform("n", "float", 2.0, "", "slope exponent", 0.0, 4.0),
-        Uniform("marine_sediment", "float", 2.0, "m/Myr", "sea-floor sedimentation", 0.0),
+        Uniform("sediment_G", "float", 1.0, "", "xi-q deposition number G (Davy & Lague)", 0.0),
+        Uniform(
+            "sediment_marine", "float", 0.5, "0..1", "share of sediment a sea cell keeps", 0, 1
+        ),
+        Uniform("marine_sediment", "float", 2.0, "m/Myr", "pelagic sedimentation", 0.0),
         EROSION_EVERY,
     ),
 )
 
-register(FLOW, BASINS, ERODE)
+PARAMS = (
+    EROSION_EVERY,
+    Uniform("fill_sweeps", "int", 2, "sweeps", "lake filling sweeps a run (warm start)", 1),
+    Uniform("route_every", "int", 4, "runs", "route and accumulate every N runs", 1),
+)
+
+
+def tour_levels(size: tuple[int, int]) -> int:
+    """Pointer-jumping sweeps that finish the longest possible list (two edges a cell)."""
+    return max(1, math.ceil(math.log2(2 * size[0] * size[1])))
+
+
+def fill_lakes(sim: Any, max_sweeps: int | None = None) -> int:
+    """Fill every hollow from scratch: sweep lake_fill from F = +inf until the filled levels
+    and hop counts stop changing (a readback every 16 sweeps). Returns the sweeps run."""
+    w, h = sim.grid.width, sim.grid.height
+    cap = max_sweeps if max_sweeps is not None else 2 * w * h
+    sim.runner.run(LAKE_FILL, {**sim.values, "lake_cold": True})
+    sweeps, last = 1, None
+    while sweeps < cap:
+        for _ in range(16):
+            sim.runner.run(LAKE_FILL, sim.values)
+        sweeps += 16
+        now = sim.field("lake").read()[..., :2]
+        if last is not None and np.array_equal(now, last):
+            break
+        last = now
+    return sweeps
+
+
+def route(sim: Any) -> None:
+    """Receivers on the filled surface, then the exact accumulation and basins."""
+    sim.runner.run(LAKE_ROUTE, sim.values)
+    sim.runner.run(TOUR_CHILDREN, sim.values)
+    sim.runner.run(TOUR_INIT, sim.values)
+    for _ in range(tour_levels(sim.grid.size)):
+        sim.runner.run(TOUR_JUMP, sim.values)
+    sim.runner.run(TOUR_COLLECT, sim.values)
+
+
+def erosion_hook(sim: Any) -> None:
+    every = int(sim.values["erosion_every"])
+    runs = sim.stage_runs("erosion")
+    if runs % every:
+        return
+    k = runs // every
+    if k == 0:
+        fill_lakes(sim)
+    else:
+        for _ in range(int(sim.values["fill_sweeps"])):
+            sim.runner.run(LAKE_FILL, sim.values)
+    if k % int(sim.values["route_every"]) == 0:
+        route(sim)
+    sim.runner.run(ERODE, sim.values)
+
+
+register(LAKE_FILL, LAKE_ROUTE, TOUR_CHILDREN, TOUR_INIT, TOUR_JUMP, TOUR_COLLECT, ERODE)
 register_stage(
     Stage(
         name="erosion",
-        doc="rivers find their way, carve valleys and drain into basins",
-        steps=(
-            Step("flow", every="erosion_every"),
-            Step("basins", every="basins_every"),
-            Step("erode", every="erosion_every"),
+        doc="lakes fill and spill, rivers find their way, carve valleys and carry sediment",
+        steps=(),
+        params=PARAMS,
+        hook=erosion_hook,
+        hook_passes=(
+            "lake_fill",
+            "lake_route",
+            "tour_children",
+            "tour_init",
+            "tour_jump",
+            "tour_collect",
+            "erode",
         ),
-        params=(BASINS_EVERY,),
     )
 )

@@ -1,64 +1,34 @@
-// erode: stream-power fluvial incision with a receiver floor, sediment in pits and at sea.
-// Reads: terrain (x elevation m), water (x flow accumulation, y receiver, w lake depth of
-// pits, all from `flow` this step).
-// Writes: terrain.x (elevation, m); y, z, w passed through.
-// Land cell with receiver r at distance d (m): S = (z - z_r) / d (m/m), drainage area
-// A = flow * cell area (km^2); E = K A^m S^n dt (K in m/yr at A = 1 km^2, S = 1; dt yr);
-// z' = max(z - E, floor) with floor = z_r, or sea_level + 1 m if r is at sea (rivers cut
-// down to base level, a coastal plain stays land), or z_r + half the pit's lake depth if r is a pit: no cell ever ends below
-// its receiver.
-// Pit (land, no receiver, lake depth L = lowest neighbour - z): fills with rock its donors j
-// lose, fill = min(0.5 L, sum_j min(E_j, 0.5 (z_j - z)) a_j / a); each donor loses at least
-// its share (its floor is z + 0.5 L <= z + 0.5 (z_j - z)), so a pit never rises above its
-// rim and land volume never grows.
-// Sea floor: z' = min(z + marine_sediment 1e-6 dt, sea_level - 50) (m/Myr), a slow blanket of
-// sediment that keeps the ocean floor from deepening forever.
-// dt = u_dt * erosion_every: the stage's flow and erode run every erosion_every sim steps.
+// erode: stream-power incision, and the sediment it makes carried down the receivers and
+// laid down where the stream can no longer carry it (the xi-q model of Davy & Lague 2009,
+// J. Geophys. Res. 114:F03007, as in fastscape: Yuan et al. 2019, JGR Earth Surface 124:1346).
+// Reads: terrain (x elevation m), water (x drained weight A in cells, y receiver, w lake
+// depth m), lake (x fill level m, z sediment each cell sent on in the last run, w sediment
+// receiver). Writes: terrain.x (elevation, m); lake.z (sediment sent on this run, m km^2).
+// Incision on land off lakes, towards receiver r at distance d (m):
+//   E = K (A a)^m S^n dt, S = (z - F_r) / d, F_r the receiver's filled level (the lake's
+//   surface, or the cell itself), A a the drained area (km^2), K in m/yr at 1 km^2 and S = 1;
+//   no cell is cut below its receiver's level, nor a coastal cell below sea level + 1 m.
+// Sediment, as volumes (m km^2): a cell takes in what its donors sent on in the last run
+// (one cell a run downstream, as the flow once was), adds what it lost, and lays down
+//   - in a lake: all of it, up to the lake's depth (lakes trap sediment and fill);
+//   - on a river: the share 1 - exp(-G / A) of it (xi-q: deposition G Qs / (P A) per unit
+//     area, G dimensionless), at most half-way up to its lowest donor (so a deposit never
+//     blocks the stream that brought it);
+//   - at sea: the share sediment_marine of it, at most up to sea level + 1 m (a delta's
+//     front becomes land and the next cell out takes the rest);
+// and sends the rest on to its sediment receiver, or an eighth of it to each neighbour where
+// it has none (SPREAD: a sea-floor pit or flat, a lake with no outlet yet; such a cell first
+// fills up to sea level + 1 m at sea, to its lake's level on land). Rock is kept: what the cells lose is what
+// they gain plus what is on its way, to float precision.
+// Sea floor far from land also gets a pelagic blanket, z' = min(z + marine_sediment 1e-6 dt,
+// sea_level - 50) (m/Myr of biogenic ooze: not from the land, outside the budget above).
+// dt = u_dt * erosion_every.
 #include "lib/grid.glsl"
+
+const int SPREAD = 9;
 
 float cell_area_km2(int y) {
     return u_metric_flat ? 1.0 : row_spacing() * col_spacing(y) * 1e-6;
-}
-
-// Erosion depth of a cell of area `area` (km^2), elevation z and flow a toward a receiver at
-// height zr, distance d: one exp2 of logs instead of two pows.
-float incision(float area, float z, float a, float zr, float d) {
-    float s = max(z - zr, 0.0) / d;
-    if (s <= 0.0) return 0.0;
-    float dt = u_dt * float(u_erosion_every);
-    return u_K * dt * exp2(u_m * log2(max(a * area, 1e-12)) + u_n * log2(s));
-}
-
-// How much pit q (elevation zq, lake depth gap) rises this step. Distances are symmetric,
-// so the donor's distance to q is q's to the donor.
-float pit_fill(ivec2 q, float zq, float gap, bool pit) {
-    float dist[8];
-    step_distances8(q, dist);
-    float a_here = cell_area_km2(q.y);
-    float a_n = cell_area_km2(min(q.y + 1, u_size.y - 1));
-    float a_s = cell_area_km2(max(q.y - 1, 0));
-    float gain = 0.0;
-    bool polar = q.y == 0 || q.y == u_size.y - 1;
-    // Loop bound 0 off pits, called outside any `if`: llvmpipe runs an `if`'s body for its
-    // whole SIMD block, but leaves a loop once no lane needs it, so blocks without a pit
-    // (~94% at 512x256) skip these 16 fetches (erode: 20 -> 8 ms CPU at 512x256).
-    int n = pit ? 8 : 0;
-    for (int k = 0; k < n; k++) {
-        ivec2 j = wrap_cell(q + D8[k]);
-        vec4 wj = texelFetch(t_water, j, 0);
-        int r = int(wj.y + 0.5);
-        // Does j drain into q? Away from the pole rows iff its receiver is the opposite
-        // direction (as in flow); across a pole the way back differs: compare cells.
-        bool back = r - 1 == ((k + 4) & 7);
-        if (polar) back = r > 0 && wrap_cell(j + D8[r - 1]) == q;
-        if (back) {
-            float zj = texelFetch(t_terrain, j, 0).x;
-            float aj = j.y == q.y ? a_here : (j.y > q.y ? a_n : a_s);
-            float e = min(incision(aj, zj, wj.x, zq, dist[k]), 0.5 * (zj - zq));
-            gain += e * aj;
-        }
-    }
-    return max(0.0, min(0.5 * gap, gain / a_here));
 }
 
 void main() {
@@ -66,28 +36,57 @@ void main() {
     vec4 c = fetch(t_terrain, p);
     float z = c.x;
     vec4 w = fetch(t_water, p);
-    int r = int(w.y + 0.5);
-    // Outside any `if`: its loop is skipped where no lane of a block is a pit (see pit_fill).
-    float fill = pit_fill(p, z, w.w, z > u_sea_level && r == 0);
-    if (z <= u_sea_level) {
-        float dt = u_dt * float(u_erosion_every);
-        z = max(z, min(z + u_marine_sediment * 1e-6 * dt, u_sea_level - 50.0));
-    } else {
-        if (r == 0) {
-            z += fill;
-        } else {
-            ivec2 q = wrap_cell(p + D8[r - 1]);
-            float zr = texelFetch(t_terrain, q, 0).x;
-            float floor_z = zr;
-            if (zr <= u_sea_level) {
-                floor_z = min(z, u_sea_level + 1.0);
-            } else {
-                vec4 wq = texelFetch(t_water, q, 0);
-                if (wq.y < 0.5) floor_z = zr + 0.5 * wq.w;
-            }
-            float e = incision(cell_area_km2(p.y), z, w.x, zr, step_distance(p, D8[r - 1]));
-            z = max(z - e, floor_z);
+    vec4 l = fetch(t_lake, p);
+    float dt = u_dt * float(u_erosion_every);
+    float area = cell_area_km2(p.y);
+    bool land = z > u_sea_level;
+    // Sediment from the donors: the neighbours whose sediment receiver is p.
+    float inflow = 0.0;
+    float donor_low = 1e30;
+    bool polar = p.y == 0 || p.y == u_size.y - 1;
+    for (int k = 0; k < 8; k++) {
+        ivec2 q = wrap_cell(p + D8[k]);
+        vec4 lq = texelFetch(t_lake, q, 0);
+        int r = int(lq.w + 0.5);
+        if (r == SPREAD) {
+            inflow += 0.125 * lq.z; // the neighbour relation is symmetric, poles included
+            continue;
+        }
+        bool back = r - 1 == ((k + 4) & 7);
+        if (polar) back = r > 0 && wrap_cell(q + D8[r - 1]) == p;
+        if (back) {
+            inflow += lq.z;
+            donor_low = min(donor_low, texelFetch(t_terrain, q, 0).x);
         }
     }
+    int r = int(l.w + 0.5);
+    float cut = 0.0;
+    if (land && w.w <= 0.0 && r > 0 && r != SPREAD) {
+        ivec2 q = wrap_cell(p + D8[r - 1]);
+        float zr = texelFetch(t_terrain, q, 0).x;
+        float fr = zr > u_sea_level ? texelFetch(t_lake, q, 0).x : u_sea_level + 1.0;
+        float s = max(z - fr, 0.0) / step_distance(p, D8[r - 1]);
+        if (s > 0.0) {
+            float e = u_K * dt * exp2(u_m * log2(max(w.x * area, 1e-12)) + u_n * log2(s));
+            cut = min(e, z - fr);
+        }
+    }
+    float load = inflow + cut * area;
+    float lay = 0.0; // m
+    if (land && w.w > 0.0) {
+        lay = min(load / area, w.w);
+    } else if (land && r == SPREAD) {
+        lay = 0.0;
+    } else if (land) {
+        float room = donor_low < 1e29 ? max(0.5 * (donor_low - (z - cut)), 0.0) : 0.0;
+        lay = min((1.0 - exp(-u_sediment_G / max(w.x, 1.0))) * load / area, room);
+    } else {
+        float share = r == SPREAD ? 1.0 : u_sediment_marine;
+        lay = min(share * load / area, max(u_sea_level + 1.0 - z, 0.0));
+    }
+    float sent = max(load - lay * area, 0.0);
+    z = z - cut + lay;
+    if (!land) z = max(z, min(z + u_marine_sediment * 1e-6 * dt, u_sea_level - 50.0));
     o_terrain = vec4(z, c.yzw);
+    o_lake = vec4(l.xy, sent, l.w);
 }

@@ -16,6 +16,7 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     from ...reference import geology as rg
     from ...reference import life as rl
     from ...reference import plates as rp
+    from ...reference import rivers as rr
     from ...stages.tectonics.driver import driver_of
     from ...stages.tectonics.table import quat_matrix
 
@@ -27,7 +28,6 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     water = f["water"].astype(np.float64)
     rng = np.random.default_rng(0)
     sea = float(v["sea_level"])
-    dt = float(v["dt"])
     out: dict[str, float] = {}
 
     t0 = time.perf_counter()
@@ -53,29 +53,21 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     )  # fmt: skip
     t2 = time.perf_counter()
     z = t64[..., 0]
-    fr = rg.flow_step(z, water, np.ones(g.shape), g, sea, False)
-    water[..., 0], water[..., 1] = fr[..., 0], fr[..., 1]
+    lake = sim.field("lake").read().astype(np.float64)
+    level, hops = lake[..., 0], lake[..., 1]
+    for _ in range(max(int(v["fill_sweeps"]), 1)):
+        level, hops = rr.fill_sweep(z, level, hops, g, sea)
     ta = time.perf_counter()
-    water[..., 2] = rg.basins_step(z, water, g, sea)
+    rec = rr.receivers_on_filled(level, hops, z, g, sea, False)
+    water[..., 0] = rr.accumulate(rec, np.ones(g.shape), z > sea, g)
     tb = time.perf_counter()
-    rg.erode_step(
-        z,
-        water[..., 0],
-        water[..., 1].astype(np.int64),
-        g,
-        K=v["K"],
-        m=v["m"],
-        n=v["n"],
-        dt=dt,
-        sea=sea,
-        marine=v["marine_sediment"],
-    )
-    t3 = time.perf_counter()
-    # The same schedule as the GPU's: flow and erode every erosion_every steps, basins every
-    # erosion_every * basins_every (a fair comparison of one story step).
+    # The same schedule as the GPU's: the stage every erosion_every steps, its routing every
+    # route_every runs. The numpy side has no erode of its own: the fill's sweep stands in
+    # for it (the same eight-neighbour gather over every cell).
     e_every = max(int(v.get("erosion_every", 1)), 1)
-    b_every = e_every * max(int(v.get("basins_every", 1)), 1)
-    fluvial = ((ta - t2) + (t3 - tb)) / e_every + (tb - ta) / b_every
+    r_every = e_every * max(int(v.get("route_every", 1)), 1)
+    sweeps = max(int(v["fill_sweeps"]), 1)
+    fluvial = (ta - t2) * (1 + 1 / sweeps) / e_every + (tb - ta) / r_every
     out["geology"] = ((t1 - t0) + (t2 - t1) / every + fluvial) * 1e3
 
     p = rc.ClimateParams(**{k: v[k] for k in rc.ClimateParams.__dataclass_fields__ if k in v})

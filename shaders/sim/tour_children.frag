@@ -1,0 +1,23 @@
+// tour_children: which neighbours drain into each cell, for tour_init.
+// Reads: terrain (x elevation m: land), water (y receiver code), tour (xyz kept).
+// Writes: tour.w (both texels of a cell: bit k set if the land neighbour in D8 direction k
+// drains into the cell).
+#include "lib/grid.glsl"
+
+void main() {
+    ivec2 a = frag_cell();
+    ivec2 v = ivec2(a.x / 2, a.y);
+    int mask = 0;
+    bool polar = v.y == 0 || v.y == u_size.y - 1;
+    // A loop of 8 on land and none at sea: llvmpipe leaves a loop once no lane of a block
+    // needs it, so blocks of open sea skip the neighbour fetches.
+    int n = texelFetch(t_terrain, v, 0).x > u_sea_level ? 8 : 0;
+    for (int k = 0; k < n; k++) {
+        ivec2 q = wrap_cell(v + D8[k]);
+        int r = int(texelFetch(t_water, q, 0).y + 0.5);
+        bool back = r - 1 == ((k + 4) & 7);
+        if (polar) back = r > 0 && wrap_cell(q + D8[r - 1]) == v;
+        if (back && texelFetch(t_terrain, q, 0).x > u_sea_level) mask |= 1 << k;
+    }
+    o_tour = vec4(texelFetch(t_tour, a, 0).xyz, float(mask));
+}
