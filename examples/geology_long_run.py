@@ -1,7 +1,8 @@
 """A long geological run at 512x256: a cratered protoplanet cools under a fading bombardment,
 the ocean condenses, then plates drift, collide and rift while rivers carve their valleys.
-Writes docs/geology.png (the elevation map with the rivers of the flow field drawn on top)
-and prints the renderer and the timings.
+Writes docs/geology.png (the elevation map at twice the grid's size, with the coastlines and
+the rivers and lakes of the flow field drawn by the map view's overlays) and prints the
+renderer and the timings.
 
     python examples/geology_long_run.py [--steps 1500] [--size 512x256] [--out docs/geology.png]
 """
@@ -15,20 +16,7 @@ from pathlib import Path
 import numpy as np
 
 import planetsim
-from planetsim.render import render_map
-
-
-def draw_rivers(img: np.ndarray, sim: planetsim.Simulation) -> np.ndarray:
-    """Rivers on top of the elevation map: land cells draining more than 8 cells, blue and
-    more opaque as the flow grows (log scale). The map is north up; fields are south up."""
-    water = sim.field("water").read()[::-1]
-    z = sim.elevation()[::-1]
-    acc = water[..., 0]
-    river = (z > sim.values["sea_level"]) & (acc > 8.0)
-    alpha = np.clip(np.log10(np.maximum(acc, 1.0) / 8.0) / 1.5, 0.0, 1.0)[..., None] * 0.85
-    alpha = np.where(river[..., None], np.maximum(alpha, 0.35), 0.0)
-    blue = np.array([40.0, 90.0, 200.0])
-    return (img * (1 - alpha) + blue * alpha).astype(np.uint8)
+from planetsim.render import render_frame
 
 
 def main() -> None:
@@ -67,7 +55,9 @@ def main() -> None:
         f"{args.proto_steps} + {args.steps} steps in {secs:.1f} s; land {land:.0%}, "
         f"elevation {z.min() - sea:.0f} .. {z.max() - sea:.0f} m about sea level {sea:.0f} m"
     )
-    img = draw_rivers(render_map(sim, (w, h)), sim)
+    img = render_frame(
+        sim, "map", "elevation", (2 * w, 2 * h), label=False, overlays=("coast", "rivers")
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     import imageio.v3 as iio  # an optional dependency of the examples, not of the core

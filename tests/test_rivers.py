@@ -70,7 +70,7 @@ def test_lakes_fill_to_their_spill_points(make_sim, kind):
     assert lake.sum() > 20  # there is a lake, and it is level with its spill point
     spill = np.isin(f, np.unique(f[lake])) & ~lake & (hops == 0)
     assert spill.any()
-    np.testing.assert_array_equal(hops, rr.flat_distance(want, z, g, 0.0))
+    np.testing.assert_array_equal(hops[land], rr.flat_distance(want, z, g, 0.0)[land])
     if kind == "seam":
         assert lake[:, 0].any() and lake[:, -1].any()
     if kind == "nested":  # the inner hollow fills to the outer lake's level, not its own rim

@@ -33,17 +33,26 @@ LAKE = register_field(
         (
             "filled level, m: the lake surface a hollow fills to (its spill point); the"
             " elevation off lakes, sea level at sea",
-            "flat distance, cells: hops across a lake or flat to where it drains",
+            "flat distance, cells: hops across a lake or flat to where it drains; at sea, cells"
+            " to the nearest land (at most sediment_reach)",
             "sediment on its way: sent on to the sediment receiver by the last erode, m km^2",
             "sediment receiver: the water receiver on land; at sea down the sea floor",
         ),
         "lakes and the sediment on its way",
     )
 )
+DRAINS = register_field(
+    FieldSpec(
+        "drains",
+        ("children: bit k set if the neighbour in D8 direction k drains here", "", "", ""),
+        "which neighbours drain into each cell (for the tour)",
+        scratch=True,
+    )
+)
 TOUR = register_field(
     FieldSpec(
         "tour",
-        ("next edge (-1 ends)", "weight sum to the end", "last edge reached", "unused"),
+        ("next edge (-1 ends)", "weight sum to the end", "last edge reached", ""),
         "the drainage forest's Euler tour, two texels a cell (lib/tour.glsl)",
         scratch=True,
         tiles=(2, 1),
@@ -63,6 +72,10 @@ FLOW_RAIN = Uniform(
     1.0,
 )
 
+SEDIMENT_REACH = Uniform(
+    "sediment_reach", "int", 8, "cells", "rivers' sediment settles this far out at sea", 1
+)
+
 LAKE_FILL = PassDecl(
     name="lake_fill",
     shader="sim/lake_fill.frag",
@@ -72,7 +85,10 @@ LAKE_FILL = PassDecl(
         FieldUse("terrain", "in", "x: elevation, m"),
         FieldUse("lake", "inout", "x: filled level, y: flat distance", channels="xy"),
     ),
-    uniforms=(Uniform("lake_cold", "bool", False, "", "start from +inf (set by the stage)"),),
+    uniforms=(
+        Uniform("lake_cold", "bool", False, "", "start from +inf (set by the stage)"),
+        SEDIMENT_REACH,
+    ),
 )
 
 LAKE_ROUTE = PassDecl(
@@ -95,7 +111,7 @@ TOUR_CHILDREN = PassDecl(
     fields=(
         FieldUse("terrain", "in", "x: elevation, m (land)"),
         FieldUse("water", "in", "y: receiver"),
-        FieldUse("tour", "inout", "w: children mask", channels="w"),
+        FieldUse("drains", "out", "x: children mask"),
     ),
 )
 
@@ -108,7 +124,8 @@ TOUR_INIT = PassDecl(
         FieldUse("terrain", "in", "x: elevation, m (land)"),
         FieldUse("water", "in", "y: receiver"),
         FieldUse("moisture", "in", "y: precipitation, mm/yr (rainfall weight)"),
-        FieldUse("tour", "inout", "w: children mask in; x, y, z: the lists", channels="xyz"),
+        FieldUse("drains", "in", "x: children mask"),
+        FieldUse("tour", "out", "the lists"),
     ),
     uniforms=(FLOW_RAIN,),
 )
@@ -118,7 +135,7 @@ TOUR_JUMP = PassDecl(
     shader="sim/tour_jump.frag",
     stage="erosion",
     doc="one sweep of pointer jumping with suffix sums",
-    fields=(FieldUse("tour", "inout", "the lists", channels="xyz"),),
+    fields=(FieldUse("tour", "inout", "the lists"),),
 )
 
 TOUR_COLLECT = PassDecl(
@@ -152,6 +169,7 @@ ERODE = PassDecl(
             "sediment_marine", "float", 0.5, "0..1", "share of sediment a sea cell keeps", 0, 1
         ),
         Uniform("marine_sediment", "float", 2.0, "m/Myr", "pelagic sedimentation", 0.0),
+        SEDIMENT_REACH,
         EROSION_EVERY,
     ),
 )

@@ -218,6 +218,17 @@ Surface natural_surface(vec2 px, float lat) {
     s.albedo = mix(land, biome_colour(B_ICE), w[B_ICE]);
     s.water = 0.0;
     s.depth = 0.0;
+    // Lakes: the filled hollows (water.w, m deep), blue where a few metres of water stand,
+    // frozen below the sea-ice threshold like the sea.
+    float lake = view_sample(t_water, px).w;
+    float wet = smoothstep(1.0, 8.0, lake);
+    if (wet > 0.0) {
+        vec3 water = mix(vec3(0.12, 0.40, 0.50), vec3(0.03, 0.12, 0.30), 1.0 - exp(-lake / 300.0));
+        float ice = sea_ice_fraction(t, false, 3.0);
+        s.albedo = mix(s.albedo, mix(water, vec3(0.86, 0.91, 0.96), ice), wet);
+        s.water = wet * (1.0 - ice);
+        s.depth = lake;
+    }
     return s;
 }
 
@@ -372,8 +383,10 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw) {
         if (h < 0.0) col *= 0.8;
     } else if (layer == L_RIVERS) {
         vec2 r = river_mask(px, fw);
-        col = mix(relief, value_colour(L_RIVERS, exp(mix(log(max(u_river_min, 1.0)),
-                                                         log(max(u_flow_max, 2.0)), r.y))), r.x);
+        float lake = smoothstep(1.0, 8.0, view_sample(t_water, px).w) * float(h >= 0.0);
+        vec3 under = mix(relief, vec3(0.20, 0.42, 0.70), lake);
+        col = mix(under, value_colour(L_RIVERS, exp(mix(log(max(u_river_min, 1.0)),
+                                                        log(max(u_flow_max, 2.0)), r.y))), r.x);
     } else if (layer == L_BASINS) {
         float id = fetch(t_water, ivec2(floor(px))).z;
         col = (h < 0.0 || id <= 0.0) ? vec3(0.14, 0.18, 0.26) : id_colour(id / 4096.0, 2) * shade;
@@ -412,7 +425,8 @@ vec3 overlay(vec3 col, int layer, vec2 px, vec2 fw) {
     if (coast) col = mix(col, vec3(0.05), 0.6 * isoline(h, 1e7, 0.5, fwidth(h)));
     if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS && h >= 0.0) {
         vec2 r = river_mask(px, fw);
-        col = mix(col, vec3(0.12, 0.32, 0.68), r.x * 0.9);
+        float lake = smoothstep(1.0, 8.0, view_sample(t_water, px).w);
+        col = mix(col, vec3(0.12, 0.32, 0.68), max(r.x, lake) * 0.9);
     }
     if ((VIEW_OVERLAYS & O_PLATES) != 0 || layer == L_PLATES) {
         col = mix(col, vec3(0.85, 0.10, 0.10), id_boundary(t_terrain, 1, px, fw, -0.5));

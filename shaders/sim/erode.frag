@@ -15,10 +15,14 @@
 //     area, G dimensionless), at most half-way up to its lowest donor (so a deposit never
 //     blocks the stream that brought it);
 //   - at sea: the share sediment_marine of it, at most up to sea level + 1 m (a delta's
-//     front becomes land and the next cell out takes the rest);
+//     front becomes land and the next cell out takes the rest); sediment_reach cells out
+//     from the coast (lake.y at sea) all of it: terrigenous sediment stays on the shelves,
+//     slopes and rises, and the cells beyond neither take any in nor run the loop below;
 // and sends the rest on to its sediment receiver, or an eighth of it to each neighbour where
 // it has none (SPREAD: a sea-floor pit or flat, a lake with no outlet yet; such a cell first
-// fills up to sea level + 1 m at sea, to its lake's level on land). Rock is kept: what the cells lose is what
+// fills up to sea level + 1 m at sea, to its lake's level on land). A cell whose receiver
+// (or, spreading, any neighbour) takes nothing in lays all of it down itself: every volume
+// sent is gathered by exactly one cell in this same pass. Rock is kept: what the cells lose is what
 // they gain plus what is on its way, to float precision.
 // Sea floor far from land also gets a pelagic blanket, z' = min(z + marine_sediment 1e-6 dt,
 // sea_level - 50) (m/Myr of biogenic ooze: not from the land, outside the budget above).
@@ -26,6 +30,12 @@
 #include "lib/grid.glsl"
 
 const int SPREAD = 9;
+
+// Whether a cell takes sediment in: land, or sea within sediment_reach cells of land (lake.y
+// at sea; the filled level x is above sea level on land, at it at sea).
+bool takes_in(vec4 l) {
+    return l.x > u_sea_level || l.y < float(u_sediment_reach) - 0.5;
+}
 
 float cell_area_km2(int y) {
     return u_metric_flat ? 1.0 : row_spacing() * col_spacing(y) * 1e-6;
@@ -40,13 +50,19 @@ void main() {
     float dt = u_dt * float(u_erosion_every);
     float area = cell_area_km2(p.y);
     bool land = z > u_sea_level;
-    // Sediment from the donors: the neighbours whose sediment receiver is p.
+    bool takes = takes_in(l);
+    // Sediment from the donors: the neighbours whose sediment receiver is p. The loop's
+    // bound is 0 beyond the shelves: llvmpipe leaves a loop once no lane of a SIMD block
+    // needs it, so blocks of open ocean skip the 16 fetches.
     float inflow = 0.0;
     float donor_low = 1e30;
+    bool all_take = true; // whether every neighbour takes sediment in
     bool polar = p.y == 0 || p.y == u_size.y - 1;
-    for (int k = 0; k < 8; k++) {
+    int n = takes ? 8 : 0;
+    for (int k = 0; k < n; k++) {
         ivec2 q = wrap_cell(p + D8[k]);
         vec4 lq = texelFetch(t_lake, q, 0);
+        all_take = all_take && takes_in(lq);
         int r = int(lq.w + 0.5);
         if (r == SPREAD) {
             inflow += 0.125 * lq.z; // the neighbour relation is symmetric, poles included
@@ -60,6 +76,9 @@ void main() {
         }
     }
     int r = int(l.w + 0.5);
+    // Whether what p sends on is taken in: by its receiver, or spreading, by all neighbours.
+    bool sends = takes && (r == SPREAD ? all_take
+                                       : takes_in(texelFetch(t_lake, wrap_cell(p + D8[max(r, 1) - 1]), 0)));
     float cut = 0.0;
     if (land && w.w <= 0.0 && r > 0 && r != SPREAD) {
         ivec2 q = wrap_cell(p + D8[r - 1]);
@@ -71,9 +90,12 @@ void main() {
             cut = min(e, z - fr);
         }
     }
-    float load = inflow + cut * area;
+    // A cell that takes nothing in still holds what it sent before it stopped taking in.
+    float load = inflow + cut * area + (takes ? 0.0 : l.z);
     float lay = 0.0; // m
-    if (land && w.w > 0.0) {
+    if (!sends) {
+        lay = load / area;
+    } else if (land && w.w > 0.0) {
         lay = min(load / area, w.w);
     } else if (land && r == SPREAD) {
         lay = 0.0;

@@ -2,6 +2,8 @@
 // over flats that routes their water to the outlet.
 // Reads: terrain (x elevation m), lake (x fill level F m, y flat distance D cells, both of
 // the last sweep). Writes: lake.xy; z (sediment leaving) and w (sediment receiver) kept.
+// At sea: F = sea level and y = cells to the nearest land (1 + the least of the neighbours',
+// land counting 0), at most sediment_reach: how far the rivers' sediment goes (erode).
 // Method: the filled level of a land cell is the lowest, over all paths to the sea, of the
 // highest cell on the path, the fixed point of F_p = max(z_p, min_q F_q) over the 8
 // neighbours q, with F = sea level at sea: Planchon & Darboux (2002, Catena 46:159), swept in
@@ -25,7 +27,13 @@ void main() {
     float z = fetch(t_terrain, p).x;
     vec4 c = fetch(t_lake, p);
     if (z <= u_sea_level) {
-        o_lake = vec4(u_sea_level, 0.0, c.zw);
+        float reach = float(u_sediment_reach);
+        float coast = reach;
+        for (int k = 0; k < 8; k++) {
+            vec4 q = fetch_at(t_lake, p, D8[k]);
+            coast = min(coast, q.x > u_sea_level ? 1.0 : q.y + 1.0);
+        }
+        o_lake = vec4(u_sea_level, coast, c.zw);
         return;
     }
     float cap = float(max(u_size.x / 2, 64));

@@ -1,12 +1,10 @@
 // tour_children: which neighbours drain into each cell, for tour_init.
-// Reads: terrain (x elevation m: land), water (y receiver code), tour (xyz kept).
-// Writes: tour.w (both texels of a cell: bit k set if the land neighbour in D8 direction k
-// drains into the cell).
+// Reads: terrain (x elevation m: land), water (y receiver code).
+// Writes: drains.x (bit k set if the land neighbour in D8 direction k drains into the cell).
 #include "lib/grid.glsl"
 
 void main() {
-    ivec2 a = frag_cell();
-    ivec2 v = ivec2(a.x / 2, a.y);
+    ivec2 v = frag_cell();
     int mask = 0;
     bool polar = v.y == 0 || v.y == u_size.y - 1;
     // A loop of 8 on land and none at sea: llvmpipe leaves a loop once no lane of a block
@@ -19,5 +17,5 @@ void main() {
         if (polar) back = r > 0 && wrap_cell(q + D8[r - 1]) == v;
         if (back && texelFetch(t_terrain, q, 0).x > u_sea_level) mask |= 1 << k;
     }
-    o_tour = vec4(texelFetch(t_tour, a, 0).xyz, float(mask));
+    o_drains = vec4(float(mask), 0.0, 0.0, 0.0);
 }

@@ -3,9 +3,9 @@
 // parallel biconnectivity algorithm", SIAM J. Comput. 14:862; list suffix sums by pointer
 // jumping, Wyllie 1979).
 // Reads: terrain (x elevation m: land), water (y receiver code), moisture (y precipitation
-// mm/yr, the rainfall weight), tour (w: children masks from tour_children).
+// mm/yr, the rainfall weight), drains (x: children masks from tour_children).
 // Writes: tour (2W x H; lib/tour.glsl): x next edge, y weight, z the edge itself (tour_jump's
-// tail); w (the mask) kept.
+// tail), w 0.
 // Children of a cell v are the land neighbours whose receiver is v, in D8 order N, NE, ... NW.
 // The tour enters a cell c on its down edge (weight w_c = mix(1, P / 1000 mm/yr, flow_rain)),
 // visits its children's subtrees in order and leaves on its up edge (weight 0):
@@ -32,17 +32,16 @@ void main() {
     ivec2 c = ivec2(a.x / 2, a.y);
     int up = a.x - 2 * c.x;
     float self = tour_index(c, up);
-    float mask = texelFetch(t_tour, a, 0).w;
     if (texelFetch(t_terrain, c, 0).x <= u_sea_level) {
-        o_tour = vec4(TOUR_END, 0.0, self, mask);
+        o_tour = vec4(TOUR_END, 0.0, self, 0.0);
         return;
     }
     int r = int(texelFetch(t_water, c, 0).y + 0.5);
     if (up == 0) {
-        float first = child_after(c, int(mask + 0.5), -1);
+        float first = child_after(c, int(texelFetch(t_drains, c, 0).x + 0.5), -1);
         float wgt = u_flow_rain > 0.0
             ? mix(1.0, texelFetch(t_moisture, c, 0).y / 1000.0, u_flow_rain) : 1.0;
-        o_tour = vec4(first >= 0.0 ? first : tour_index(c, 1), wgt, self, mask);
+        o_tour = vec4(first >= 0.0 ? first : tour_index(c, 1), wgt, self, 0.0);
         return;
     }
     ivec2 v = r > 0 ? wrap_cell(c + D8[r - 1]) : c;
@@ -58,8 +57,8 @@ void main() {
                 }
             }
         }
-        next = child_after(v, int(texelFetch(t_tour, ivec2(2 * v.x, v.y), 0).w + 0.5), mine);
+        next = child_after(v, int(texelFetch(t_drains, v, 0).x + 0.5), mine);
         if (next < 0.0) next = tour_index(v, 1);
     }
-    o_tour = vec4(next, 0.0, self, mask);
+    o_tour = vec4(next, 0.0, self, 0.0);
 }

@@ -2,7 +2,7 @@
 // the weight sum of the edge it points to and jumps past it. After k sweeps an edge's y holds
 // the sum of the next 2^k weights; after ceil(log2(longest list)) sweeps, the sum to the end
 // of its list, and z the list's last edge.
-// Reads and writes: tour (x next edge or -1, y weight sum, z last edge reached; w kept).
+// Reads and writes: tour (x next edge or -1, y weight sum, z last edge reached, w 0).
 #include "lib/grid.glsl"
 #include "lib/tour.glsl"
 
