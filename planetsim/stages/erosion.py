@@ -10,7 +10,10 @@ Each run of the stage (every erosion_every steps; the hook below decides what ru
   their outlet, lake depth), tour_children, tour_init, tour_jump x ceil(log2(2 W H)) and
   tour_collect: the flow accumulation and basin ids of those receivers, exact (an Euler
   tour of the drainage forest, summed by pointer jumping);
-* erode: incision, and the sediment's transport and deposition (xi-q).
+  then incise_init and incise_jump: the implicit stream-power step (n = 1, Braun & Willett
+  2013) over the time since the last route, solved along the receivers by pointer jumping;
+* erode: that incision applied (on routing runs), and the sediment's transport and deposition
+  (xi-q), every run.
 
 The terrain change that erode makes is folded into the crust by the tectonics stage
 (frames_update: continental thickness, isostasy answers), so worn mountains rise back.
@@ -49,6 +52,19 @@ DRAINS = register_field(
         scratch=True,
     )
 )
+INCISE = register_field(
+    FieldSpec(
+        "incise",
+        (
+            "a, m: the new height is a + b x the receiver's (after incise_jump, the height)",
+            "b",
+            "receiver cell index (-1: the chain has reached its fixed base)",
+            "",
+        ),
+        "the implicit stream-power step as affine maps, jumped to the base level",
+        scratch=True,
+    )
+)
 TOUR = register_field(
     FieldSpec(
         "tour",
@@ -72,6 +88,11 @@ FLOW_RAIN = Uniform(
     1.0,
 )
 
+ROUTE_EVERY = Uniform(
+    "route_every", "int", 8, "runs", "route, accumulate and incise every N runs", 1
+)
+K = Uniform("K", "float", 1.5e-4, "m/yr", "erodibility: rate at A = 1 km^2, S = 1", 0.0)
+M = Uniform("m", "float", 0.45, "", "drainage-area exponent (n = 1: concavity theta = m)", 0, 3)
 SEDIMENT_REACH = Uniform(
     "sediment_reach", "int", 8, "cells", "rivers' sediment settles this far out at sea", 1
 )
@@ -87,6 +108,7 @@ LAKE_FILL = PassDecl(
     ),
     uniforms=(
         Uniform("lake_cold", "bool", False, "", "start from +inf (set by the stage)"),
+        Uniform("lake_coast", "bool", True, "", "update the sea's distances to land (set)"),
         SEDIMENT_REACH,
     ),
 )
@@ -150,20 +172,41 @@ TOUR_COLLECT = PassDecl(
     ),
 )
 
+INCISE_INIT = PassDecl(
+    name="incise_init",
+    shader="sim/incise_init.frag",
+    stage="erosion",
+    doc="implicit stream-power incision (n = 1) as affine maps on the receivers",
+    fields=(
+        FieldUse("terrain", "in", "x: elevation, m"),
+        FieldUse("water", "in", "x: flow accumulation, y: receiver, w: lake depth"),
+        FieldUse("lake", "in", "x: filled level (lake surfaces)"),
+        FieldUse("incise", "out", "the maps"),
+    ),
+    uniforms=(K, M, EROSION_EVERY, ROUTE_EVERY),
+)
+
+INCISE_JUMP = PassDecl(
+    name="incise_jump",
+    shader="sim/incise_jump.frag",
+    stage="erosion",
+    doc="one sweep of pointer jumping that composes the maps down to the base level",
+    fields=(FieldUse("incise", "inout", "the maps"),),
+)
+
 ERODE = PassDecl(
     name="erode",
     shader="sim/erode.frag",
     stage="erosion",
     doc="stream-power incision; sediment carried down the receivers and laid down (xi-q)",
     fields=(
-        FieldUse("water", "in", "x: flow accumulation, y: receiver, w: lake depth"),
+        FieldUse("water", "in", "x: flow accumulation, w: lake depth"),
+        FieldUse("incise", "in", "x: height after the incision"),
         FieldUse("terrain", "inout", "x: elevation; y, z, w kept", channels="x"),
         FieldUse("lake", "inout", "z: sediment on its way", channels="z"),
     ),
     uniforms=(
-        Uniform("K", "float", 1.5e-4, "m/yr", "erodibility: rate at A = 1 km^2, S = 1", 0.0),
-        Uniform("m", "float", 0.8, "", "drainage-area exponent", 0.0, 3.0),
-        Uniform("n", "float", 2.0, "", "slope exponent", 0.0, 4.0),
+        Uniform("incise_now", "bool", False, "", "apply the incision this run (set)"),
         Uniform("sediment_G", "float", 1.0, "", "xi-q deposition number G (Davy & Lague)", 0.0),
         Uniform(
             "sediment_marine", "float", 0.5, "0..1", "share of sediment a sea cell keeps", 0, 1
@@ -176,8 +219,8 @@ ERODE = PassDecl(
 
 PARAMS = (
     EROSION_EVERY,
-    Uniform("fill_sweeps", "int", 2, "sweeps", "lake filling sweeps a run (warm start)", 1),
-    Uniform("route_every", "int", 4, "runs", "route and accumulate every N runs", 1),
+    Uniform("fill_sweeps", "int", 1, "sweeps", "lake filling sweeps a run (warm start)", 1),
+    ROUTE_EVERY,
 )
 
 
@@ -205,13 +248,17 @@ def fill_lakes(sim: Any, max_sweeps: int | None = None) -> int:
 
 
 def route(sim: Any) -> None:
-    """Receivers on the filled surface, then the exact accumulation and basins."""
+    """Receivers on the filled surface, the exact accumulation and basins, and the implicit
+    incision of the time since the last route (erode applies it)."""
     sim.runner.run(LAKE_ROUTE, sim.values)
     sim.runner.run(TOUR_CHILDREN, sim.values)
     sim.runner.run(TOUR_INIT, sim.values)
     for _ in range(tour_levels(sim.grid.size)):
         sim.runner.run(TOUR_JUMP, sim.values)
     sim.runner.run(TOUR_COLLECT, sim.values)
+    sim.runner.run(INCISE_INIT, sim.values)
+    for _ in range(tour_levels(sim.grid.size) - 1):  # paths are at most W H cells long
+        sim.runner.run(INCISE_JUMP, sim.values)
 
 
 def erosion_hook(sim: Any) -> None:
@@ -220,17 +267,28 @@ def erosion_hook(sim: Any) -> None:
     if runs % every:
         return
     k = runs // every
+    routed = k % int(sim.values["route_every"]) == 0
     if k == 0:
         fill_lakes(sim)
     else:
         for _ in range(int(sim.values["fill_sweeps"])):
-            sim.runner.run(LAKE_FILL, sim.values)
-    if k % int(sim.values["route_every"]) == 0:
+            sim.runner.run(LAKE_FILL, {**sim.values, "lake_coast": routed})
+    if routed:
         route(sim)
-    sim.runner.run(ERODE, sim.values)
+    sim.runner.run(ERODE, {**sim.values, "incise_now": routed})
 
 
-register(LAKE_FILL, LAKE_ROUTE, TOUR_CHILDREN, TOUR_INIT, TOUR_JUMP, TOUR_COLLECT, ERODE)
+register(
+    LAKE_FILL,
+    LAKE_ROUTE,
+    TOUR_CHILDREN,
+    TOUR_INIT,
+    TOUR_JUMP,
+    TOUR_COLLECT,
+    INCISE_INIT,
+    INCISE_JUMP,
+    ERODE,
+)
 register_stage(
     Stage(
         name="erosion",
@@ -245,6 +303,8 @@ register_stage(
             "tour_init",
             "tour_jump",
             "tour_collect",
+            "incise_init",
+            "incise_jump",
             "erode",
         ),
     )

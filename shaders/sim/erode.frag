@@ -1,13 +1,13 @@
-// erode: stream-power incision, and the sediment it makes carried down the receivers and
-// laid down where the stream can no longer carry it (the xi-q model of Davy & Lague 2009,
-// J. Geophys. Res. 114:F03007, as in fastscape: Yuan et al. 2019, JGR Earth Surface 124:1346).
-// Reads: terrain (x elevation m), water (x drained weight A in cells, y receiver, w lake
-// depth m), lake (x fill level m, z sediment each cell sent on in the last run, w sediment
-// receiver). Writes: terrain.x (elevation, m); lake.z (sediment sent on this run, m km^2).
-// Incision on land off lakes, towards receiver r at distance d (m):
-//   E = K (A a)^m S^n dt, S = (z - F_r) / d, F_r the receiver's filled level (the lake's
-//   surface, or the cell itself), A a the drained area (km^2), K in m/yr at 1 km^2 and S = 1;
-//   no cell is cut below its receiver's level, nor a coastal cell below sea level + 1 m.
+// erode: the incision of incise_init/incise_jump applied, and the sediment it makes carried
+// down the receivers and laid down where the stream can no longer carry it (the xi-q model
+// of Davy & Lague 2009, J. Geophys. Res. 114:F03007, as in fastscape: Yuan et al. 2019, JGR
+// Earth Surface 124:1346).
+// Reads: terrain (x elevation m), water (x drained weight A in cells, w lake depth m), lake
+// (x fill level m, y at sea: cells to land, z sediment each cell sent on in the last run,
+// w sediment receiver), incise (x the cell's new height after the implicit incision).
+// Writes: terrain.x (elevation, m); lake.z (sediment sent on this run, m km^2).
+// Incision: on the runs that route (incise_now), z' = incise.x on land: stream power
+// E = K (A a)^m S over the time since the last incision, solved implicitly (incise_init).
 // Sediment, as volumes (m km^2): a cell takes in what its donors sent on in the last run
 // (one cell a run downstream, as the flow once was), adds what it lost, and lays down
 //   - in a lake: all of it, up to the lake's depth (lakes trap sediment and fill);
@@ -22,11 +22,11 @@
 // it has none (SPREAD: a sea-floor pit or flat, a lake with no outlet yet; such a cell first
 // fills up to sea level + 1 m at sea, to its lake's level on land). A cell whose receiver
 // (or, spreading, any neighbour) takes nothing in lays all of it down itself: every volume
-// sent is gathered by exactly one cell in this same pass. Rock is kept: what the cells lose is what
-// they gain plus what is on its way, to float precision.
-// Sea floor far from land also gets a pelagic blanket, z' = min(z + marine_sediment 1e-6 dt,
-// sea_level - 50) (m/Myr of biogenic ooze: not from the land, outside the budget above).
-// dt = u_dt * erosion_every.
+// sent is gathered by exactly one cell in this same pass. Rock is kept: what the cells lose
+// is what they gain plus what is on its way, to float precision.
+// Sea floor also gets a pelagic blanket, z' = min(z + marine_sediment 1e-6 dt, sea_level - 50)
+// (m/Myr of biogenic ooze: not from the land, outside the budget above); dt = u_dt *
+// erosion_every, the time since the last run.
 #include "lib/grid.glsl"
 
 const int SPREAD = 9;
@@ -79,17 +79,7 @@ void main() {
     // Whether what p sends on is taken in: by its receiver, or spreading, by all neighbours.
     bool sends = takes && (r == SPREAD ? all_take
                                        : takes_in(texelFetch(t_lake, wrap_cell(p + D8[max(r, 1) - 1]), 0)));
-    float cut = 0.0;
-    if (land && w.w <= 0.0 && r > 0 && r != SPREAD) {
-        ivec2 q = wrap_cell(p + D8[r - 1]);
-        float zr = texelFetch(t_terrain, q, 0).x;
-        float fr = zr > u_sea_level ? texelFetch(t_lake, q, 0).x : u_sea_level + 1.0;
-        float s = max(z - fr, 0.0) / step_distance(p, D8[r - 1]);
-        if (s > 0.0) {
-            float e = u_K * dt * exp2(u_m * log2(max(w.x * area, 1e-12)) + u_n * log2(s));
-            cut = min(e, z - fr);
-        }
-    }
+    float cut = u_incise_now && land ? max(z - fetch(t_incise, p).x, 0.0) : 0.0;
     // A cell that takes nothing in still holds what it sent before it stopped taking in.
     float load = inflow + cut * area + (takes ? 0.0 : l.z);
     float lay = 0.0; // m

@@ -3,7 +3,8 @@
 // Reads: terrain (x elevation m), lake (x fill level F m, y flat distance D cells, both of
 // the last sweep). Writes: lake.xy; z (sediment leaving) and w (sediment receiver) kept.
 // At sea: F = sea level and y = cells to the nearest land (1 + the least of the neighbours',
-// land counting 0), at most sediment_reach: how far the rivers' sediment goes (erode).
+// land counting 0), at most sediment_reach: how far the rivers' sediment goes (erode); on
+// the sweeps with lake_coast set (the stage's routing runs: coasts move slowly), else kept.
 // Method: the filled level of a land cell is the lowest, over all paths to the sea, of the
 // highest cell on the path, the fixed point of F_p = max(z_p, min_q F_q) over the 8
 // neighbours q, with F = sea level at sea: Planchon & Darboux (2002, Catena 46:159), swept in
@@ -27,9 +28,9 @@ void main() {
     float z = fetch(t_terrain, p).x;
     vec4 c = fetch(t_lake, p);
     if (z <= u_sea_level) {
-        float reach = float(u_sediment_reach);
-        float coast = reach;
-        for (int k = 0; k < 8; k++) {
+        float coast = u_lake_coast ? float(u_sediment_reach) : c.y;
+        int n = u_lake_coast ? 8 : 0;
+        for (int k = 0; k < n; k++) {
             vec4 q = fetch_at(t_lake, p, D8[k]);
             coast = min(coast, q.x > u_sea_level ? 1.0 : q.y + 1.0);
         }
