@@ -60,10 +60,10 @@ for _spec in (
     FieldSpec(
         "water",
         (
-            "flow accumulation, cells drained (>=1 on land, 0 at sea)",
-            "receiver: 0 none, 1..8 = N, NE, E, SE, S, SW, W, NW",
-            "drainage basin id (from the outlet cell; 0 at sea)",
-            "surface water / lake depth, m",
+            "flow accumulation, cells drained (rain-weighted with flow_rain; 0 at sea)",
+            "receiver on the lake-filled surface: 0 at sea, 1..8 = N, NE, E, SE, S, SW, W, NW",
+            "drainage basin id (1 + flat index of the outlet cell; 0 at sea)",
+            "lake depth, m (filled level - elevation)",
         ),
         "rivers and basins",
     ),

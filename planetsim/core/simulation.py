@@ -3,7 +3,7 @@
     sim = planetsim.Simulation(preset="quick", size=(128, 64), seed=1)
     sim.step(10)                      # ten frames of the story's current epoch
     sim.run_stage("erosion")          # one sim step of one stage, whatever the epoch
-    sim.run_pass("flow")              # one pass
+    sim.run_pass("lake_fill")         # one pass
     sim.set_uniform("season", 1.0)
     elev = sim.field("terrain").read()[..., 0]
 

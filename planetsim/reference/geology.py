@@ -76,7 +76,7 @@ def crater_floor_mask(grid: Grid, seed: int, frequency: float = 2.0, levels: int
     return mask
 
 
-# ---- D8 flow (flow.frag, basins.frag) ---------------------------------------------------------
+# ---- D8 helpers the rivers tests share -------------------------------------------------------
 def receiver_index(rec: np.ndarray, grid: Grid) -> np.ndarray:
     """(H, W) flat index of each cell's receiver (-1 for none)."""
     out = np.full(grid.shape, -1, np.int64)

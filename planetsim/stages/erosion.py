@@ -104,10 +104,12 @@ LAKE_FILL = PassDecl(
     doc="one sweep of depression filling to the spill level, hop counts across flats",
     fields=(
         FieldUse("terrain", "in", "x: elevation, m"),
+        FieldUse("water", "in", "y: receiver, z: basin id (stale lakes)"),
         FieldUse("lake", "inout", "x: filled level, y: flat distance", channels="xy"),
     ),
     uniforms=(
         Uniform("lake_cold", "bool", False, "", "start from +inf (set by the stage)"),
+        Uniform("lake_reset", "bool", False, "", "refill lakes with no outlet (set)"),
         Uniform("lake_coast", "bool", True, "", "update the sea's distances to land (set)"),
         SEDIMENT_REACH,
     ),
@@ -219,9 +221,12 @@ ERODE = PassDecl(
 
 PARAMS = (
     EROSION_EVERY,
-    Uniform("fill_sweeps", "int", 1, "sweeps", "lake filling sweeps a run (warm start)", 1),
+    Uniform("fill_sweeps", "int", 2, "sweeps", "lake filling sweeps a run (warm start)", 1),
     ROUTE_EVERY,
 )
+
+
+REFILL_SWEEPS = 6  # a lake 6 cells across refills in the run it was reset
 
 
 def tour_levels(size: tuple[int, int]) -> int:
@@ -267,12 +272,19 @@ def erosion_hook(sim: Any) -> None:
     if runs % every:
         return
     k = runs // every
-    routed = k % int(sim.values["route_every"]) == 0
+    route_every = int(sim.values["route_every"])
+    routed = k % route_every == 0
     if k == 0:
         fill_lakes(sim)
     else:
-        for _ in range(int(sim.values["fill_sweeps"])):
-            sim.runner.run(LAKE_FILL, {**sim.values, "lake_coast": routed})
+        # The run after a routing refills the lakes it found without an outlet (from +inf,
+        # their rims first), with REFILL_SWEEPS more sweeps so that they are full again.
+        reset = (k - 1) % route_every == 0
+        sweeps = int(sim.values["fill_sweeps"]) + (REFILL_SWEEPS if reset else 0)
+        for i in range(sweeps):
+            sim.runner.run(
+                LAKE_FILL, {**sim.values, "lake_coast": routed, "lake_reset": reset and i == 0}
+            )
     if routed:
         route(sim)
     sim.runner.run(ERODE, {**sim.values, "incise_now": routed})

@@ -12,8 +12,8 @@
 // (one cell a run downstream, as the flow once was), adds what it lost, and lays down
 //   - in a lake: all of it, up to the lake's depth (lakes trap sediment and fill);
 //   - on a river: the share 1 - exp(-G / A) of it (xi-q: deposition G Qs / (P A) per unit
-//     area, G dimensionless), at most half-way up to its lowest donor (so a deposit never
-//     blocks the stream that brought it);
+//     area, G dimensionless), at most half-way up to its lowest donor's filled level (so a
+//     deposit never blocks the stream that brought it);
 //   - at sea: the share sediment_marine of it, at most up to sea level + 1 m (a delta's
 //     front becomes land and the next cell out takes the rest); sediment_reach cells out
 //     from the coast (lake.y at sea) all of it: terrigenous sediment stays on the shelves,
@@ -72,7 +72,7 @@ void main() {
         if (polar) back = r > 0 && wrap_cell(q + D8[r - 1]) == p;
         if (back) {
             inflow += lq.z;
-            donor_low = min(donor_low, texelFetch(t_terrain, q, 0).x);
+            donor_low = min(donor_low, lq.x); // its filled level: its elevation off lakes
         }
     }
     int r = int(l.w + 0.5);

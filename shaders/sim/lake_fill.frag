@@ -1,7 +1,8 @@
 // lake_fill: one Jacobi sweep of depression filling to the spill level, with the hop count
 // over flats that routes their water to the outlet.
 // Reads: terrain (x elevation m), lake (x fill level F m, y flat distance D cells, both of
-// the last sweep). Writes: lake.xy; z (sediment leaving) and w (sediment receiver) kept.
+// the last sweep), water (y receiver, z basin id: the last routing's). Writes: lake.xy; z
+// (sediment leaving) and w (sediment receiver) kept.
 // At sea: F = sea level and y = cells to the nearest land (1 + the least of the neighbours',
 // land counting 0), at most sediment_reach: how far the rivers' sediment goes (erode); on
 // the sweeps with lake_coast set (the stage's routing runs: coasts move slowly), else kept.
@@ -16,9 +17,12 @@
 // in a few, where the terrain changed little. A warm start can hold a lake below its new
 // spill level when the outlet rose: such a flat has no outlet, so its hop counts grow every
 // sweep (counting to infinity, as distance-vector routing does). No cell takes a level from
-// a neighbour whose count has reached lake_hops_max (W / 2 cells: a true flat's counts
-// stop at its width): within that many sweeps a stale flat's cells refuse each other and
-// refill from their rims. Until then it holds its old level and drains nowhere.
+// a neighbour whose count has reached the cap (max(W / 32, 16) hops, 1250 km at 512 x 256:
+// a true lake's counts stop at its outlet, well below): within about four times that many
+// sweeps a stale flat's cells refuse each other and refill from their rims. Until then it
+// holds its old level and drains nowhere. Faster: on the first sweep after a routing
+// (lake_reset), every lake or flat cell of a basin that ends in a land cell with no receiver
+// (a lake that has lost its outlet: only a stale one can) goes back to +inf and refills.
 #include "lib/grid.glsl"
 
 const float UNFILLED = 1e30;
@@ -37,7 +41,16 @@ void main() {
         o_lake = vec4(u_sea_level, coast, c.zw);
         return;
     }
-    float cap = float(max(u_size.x / 2, 64));
+    if (u_lake_reset && (c.x > z || c.y > 0.0)) {
+        int b = int(fetch(t_water, p).z + 0.5) - 1;
+        ivec2 root = ivec2(b - (b / u_size.x) * u_size.x, b / u_size.x);
+        if (b >= 0 && texelFetch(t_water, root, 0).y < 0.5 &&
+            texelFetch(t_terrain, root, 0).x > u_sea_level) {
+            o_lake = vec4(UNFILLED, 0.0, c.zw);
+            return;
+        }
+    }
+    float cap = float(max(u_size.x / 32, 16));
     float f = UNFILLED;
     float d = 0.0;
     for (int k = 0; k < 8; k++) {
