@@ -236,9 +236,10 @@ def tour_levels(size: tuple[int, int]) -> int:
 
 def fill_lakes(sim: Any, max_sweeps: int | None = None) -> int:
     """Fill every hollow from scratch: sweep lake_fill from F = +inf until the filled levels
-    and hop counts stop changing (a readback every 16 sweeps). Returns the sweeps run."""
+    and hop counts stop changing (a readback every 16 sweeps), at most max_sweeps (default
+    4 (W + H): longer than any path to the sea but a maze). Returns the sweeps run."""
     w, h = sim.grid.width, sim.grid.height
-    cap = max_sweeps if max_sweeps is not None else 2 * w * h
+    cap = max_sweeps if max_sweeps is not None else 4 * (w + h)
     sim.runner.run(LAKE_FILL, {**sim.values, "lake_cold": True})
     sweeps, last = 1, None
     while sweeps < cap:

@@ -17,10 +17,10 @@
 // in a few, where the terrain changed little. A warm start can hold a lake below its new
 // spill level when the outlet rose: such a flat has no outlet, so its hop counts grow every
 // sweep (counting to infinity, as distance-vector routing does). No cell takes a level from
-// a neighbour whose count has reached the cap (max(W / 32, 16) hops, 1250 km at 512 x 256:
-// a true lake's counts stop at its outlet, well below): within about four times that many
-// sweeps a stale flat's cells refuse each other and refill from their rims. Until then it
-// holds its old level and drains nowhere. Faster: on the first sweep after a routing
+// a neighbour whose count has reached the cap (W / 2 hops: a true flat's counts stop at its
+// outlet, and a flat around a pole, where a row of W cells circles a small cap, may be W / 2
+// hops wide): within about four times that many sweeps a stale flat's cells refuse each
+// other and refill from their rims. Until then it holds its old level and drains nowhere. Faster: on the first sweep after a routing
 // (lake_reset), every lake or flat cell of a basin that ends in a land cell with no receiver
 // (a lake that has lost its outlet: only a stale one can) goes back to +inf and refills.
 #include "lib/grid.glsl"
@@ -50,7 +50,7 @@ void main() {
             return;
         }
     }
-    float cap = float(max(u_size.x / 32, 16));
+    float cap = float(max(u_size.x / 2, 16));
     float f = UNFILLED;
     float d = 0.0;
     for (int k = 0; k < 8; k++) {
