@@ -218,10 +218,11 @@ Surface natural_surface(vec2 px, float lat) {
     s.albedo = mix(land, biome_colour(B_ICE), w[B_ICE]);
     s.water = 0.0;
     s.depth = 0.0;
-    // Lakes: the filled hollows (water.w, m deep), blue where a few metres of water stand,
+    // Lakes: the filled hollows (water.w, m deep), blue where tens of metres of water stand
+    // (a shallower hollow in a cell tens of km wide is a marsh at most, and specks the map),
     // frozen below the sea-ice threshold like the sea.
     float lake = view_sample(t_water, px).w;
-    float wet = smoothstep(1.0, 8.0, lake);
+    float wet = smoothstep(10.0, 50.0, lake);
     if (wet > 0.0) {
         vec3 water = mix(vec3(0.12, 0.40, 0.50), vec3(0.03, 0.12, 0.30), 1.0 - exp(-lake / 300.0));
         float ice = sea_ice_fraction(t, false, 3.0);
@@ -383,7 +384,7 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw) {
         if (h < 0.0) col *= 0.8;
     } else if (layer == L_RIVERS) {
         vec2 r = river_mask(px, fw);
-        float lake = smoothstep(1.0, 8.0, view_sample(t_water, px).w) * float(h >= 0.0);
+        float lake = smoothstep(10.0, 50.0, view_sample(t_water, px).w) * float(h >= 0.0);
         vec3 under = mix(relief, vec3(0.20, 0.42, 0.70), lake);
         col = mix(under, value_colour(L_RIVERS, exp(mix(log(max(u_river_min, 1.0)),
                                                         log(max(u_flow_max, 2.0)), r.y))), r.x);
@@ -425,7 +426,7 @@ vec3 overlay(vec3 col, int layer, vec2 px, vec2 fw) {
     if (coast) col = mix(col, vec3(0.05), 0.6 * isoline(h, 1e7, 0.5, fwidth(h)));
     if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS && h >= 0.0) {
         vec2 r = river_mask(px, fw);
-        float lake = smoothstep(1.0, 8.0, view_sample(t_water, px).w);
+        float lake = smoothstep(10.0, 50.0, view_sample(t_water, px).w);
         col = mix(col, vec3(0.12, 0.32, 0.68), max(r.x, lake) * 0.9);
     }
     if ((VIEW_OVERLAYS & O_PLATES) != 0 || layer == L_PLATES) {
