@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("paths", type=Path, nargs="+")
     args = ap.parse_args(argv)
     if args.cmd == "run":
-        w, h = (int(v) for v in args.size.split("x"))
+        from planetsim.frontends.args import parse_size
+
+        w, h = parse_size(args.size)
         run(args.seed, (w, h), args.out, args.preset)
     else:
         print(table(args.paths), end="")

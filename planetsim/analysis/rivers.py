@@ -33,8 +33,8 @@ from scipy.sparse.csgraph import connected_components
 from ._util import d8_pairs
 from .routing import (
     Routing,
-    _doubling_depth,
     _doubling_roots,
+    doubling_depth,
     drainage_basins,
     main_stream_length_m,
 )
@@ -165,7 +165,7 @@ def closed_basins(routing: Routing, precip_mm_yr: np.ndarray, temp_c: np.ndarray
     # Lakes by their number of lakes to the sea, upstream first: net balance, spill surplus.
     sea_node = nl
     down = np.append(np.where(spill_to >= 0, spill_to, sea_node), sea_node)
-    depth = _doubling_depth(down)[:nl]
+    depth = doubling_depth(down)[:nl]
     inflow = np.zeros(nl)
     balance = np.zeros(nl)
     for d in range(int(depth.max(initial=0)), 0, -1):

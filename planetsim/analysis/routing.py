@@ -84,7 +84,7 @@ def _doubling_max(parent: np.ndarray, value: np.ndarray) -> NDArray[np.float64]:
         p = pp
 
 
-def _doubling_depth(parent: np.ndarray) -> NDArray[np.int64]:
+def doubling_depth(parent: np.ndarray) -> NDArray[np.int64]:
     """Number of steps from each node to its root."""
     n = parent.size
     p = parent.copy()
@@ -182,7 +182,7 @@ def route(elevation: np.ndarray, grid: Grid | None = None, sea_level: float = 0.
     slope = np.zeros(n)
     slope[land] = (surface[land] - surface[receiver[land]]) / distance[land]
 
-    steps = _doubling_depth(receiver)
+    steps = doubling_depth(receiver)
     order = np.argsort(steps, kind="stable")
     level_start = np.concatenate([[0], np.cumsum(np.bincount(steps))])
 

@@ -12,6 +12,8 @@ from collections import deque
 import numpy as np
 
 from ..analysis.grid import Grid
+from ..analysis.routing import doubling_depth
+from .geology import receiver_index
 from .relief import D8, step_distance
 
 
@@ -116,23 +118,11 @@ def fill_sweep(
 def accumulate(rec: np.ndarray, weight: np.ndarray, land: np.ndarray, grid: Grid) -> np.ndarray:
     """D8 accumulation over receivers, vectorised: cells grouped by their steps to the
     outlet (pointer doubling), the farthest group added into its receivers first."""
-    idx = np.full(grid.shape, -1, np.int64)
-    for k, (dx, dy) in enumerate(D8):
-        rows, cols = grid.neighbour_index(dx, dy)
-        sel = (rec == k + 1) & land
-        idx[sel] = rows[sel] * grid.width + cols[sel]
-    flat = idx.ravel()
+    flat = receiver_index(np.where(land, rec, 0), grid).ravel()
     lnd = land.ravel()
     n = flat.size
     parent = np.where((flat >= 0) & lnd[np.maximum(flat, 0)], flat, np.arange(n))
-    depth = (parent != np.arange(n)).astype(np.int64)
-    p = parent.copy()
-    while True:
-        pp = p[p]
-        if np.array_equal(pp, p):
-            break
-        depth = depth + depth[p]
-        p = pp
+    depth = doubling_depth(parent)
     acc = np.where(lnd, weight.ravel(), 0.0).astype(np.float64)
     for d in range(int(depth.max(initial=0)), 0, -1):
         cells = np.flatnonzero(depth == d)

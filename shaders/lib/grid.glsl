@@ -112,3 +112,22 @@ void step_distances8(ivec2 p, out float d[8]) {
     d[6] = c0;                   // W
     d[7] = d[1];                 // NW
 }
+
+// Cell area, km^2 (row spacing x column spacing at the cell's latitude); 1 with the flat
+// metric. The erosion passes book volumes in m km^2 with it.
+float cell_area_km2(int y) {
+    return u_metric_flat ? 1.0 : row_spacing() * col_spacing(y) * 1e-6;
+}
+
+// A cell's flat index y * W + x (exact in a float below 2^24 cells), and back.
+int cell_index(ivec2 p) { return p.y * u_size.x + p.x; }
+
+ivec2 index_cell(int i) { return ivec2(i - (i / u_size.x) * u_size.x, i / u_size.x); }
+
+// Whether cell q, the neighbour of p in D8 direction k (q = p + D8[k]), drains into p by its
+// receiver code r (1..8, 0 none). Away from the pole rows iff r is the opposite direction;
+// across a pole the way back is not the opposite one, so compare cells.
+bool drains_into(ivec2 q, int r, int k, ivec2 p) {
+    if (p.y == 0 || p.y == u_size.y - 1) return r > 0 && r <= 8 && wrap_cell(q + D8[r - 1]) == p;
+    return r - 1 == ((k + 4) & 7);
+}

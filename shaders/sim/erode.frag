@@ -37,10 +37,6 @@ bool takes_in(vec4 l) {
     return l.x > u_sea_level || l.y < float(u_sediment_reach) - 0.5;
 }
 
-float cell_area_km2(int y) {
-    return u_metric_flat ? 1.0 : row_spacing() * col_spacing(y) * 1e-6;
-}
-
 void main() {
     ivec2 p = frag_cell();
     vec4 c = fetch(t_terrain, p);
@@ -57,7 +53,6 @@ void main() {
     float inflow = 0.0;
     float donor_low = 1e30;
     bool all_take = true; // whether every neighbour takes sediment in
-    bool polar = p.y == 0 || p.y == u_size.y - 1;
     int n = takes ? 8 : 0;
     for (int k = 0; k < n; k++) {
         ivec2 q = wrap_cell(p + D8[k]);
@@ -68,9 +63,7 @@ void main() {
             inflow += 0.125 * lq.z; // the neighbour relation is symmetric, poles included
             continue;
         }
-        bool back = r - 1 == ((k + 4) & 7);
-        if (polar) back = r > 0 && wrap_cell(q + D8[r - 1]) == p;
-        if (back) {
+        if (drains_into(q, r, k, p)) {
             inflow += lq.z;
             donor_low = min(donor_low, lq.x); // its filled level: its elevation off lakes
         }

@@ -11,10 +11,6 @@
 // which do not erode (a = z).
 #include "lib/grid.glsl"
 
-float cell_area_km2(int y) {
-    return u_metric_flat ? 1.0 : row_spacing() * col_spacing(y) * 1e-6;
-}
-
 void main() {
     ivec2 p = frag_cell();
     float z = fetch(t_terrain, p).x;
@@ -43,6 +39,6 @@ void main() {
     } else if (zq >= z) {
         o_incise = vec4(z, 0.0, -1.0, 0.0); // a flat: no slope, no cut
     } else {
-        o_incise = vec4(z / (1.0 + f), f / (1.0 + f), float(q.y * u_size.x + q.x), 0.0);
+        o_incise = vec4(z / (1.0 + f), f / (1.0 + f), float(cell_index(q)), 0.0);
     }
 }

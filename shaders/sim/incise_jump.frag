@@ -9,8 +9,7 @@ void main() {
     ivec2 p = frag_cell();
     vec4 c = texelFetch(t_incise, p, 0);
     if (c.z >= 0.0) {
-        int i = int(c.z + 0.5);
-        vec4 n = texelFetch(t_incise, ivec2(i - (i / u_size.x) * u_size.x, i / u_size.x), 0);
+        vec4 n = texelFetch(t_incise, index_cell(int(c.z + 0.5)), 0);
         c = vec4(c.x + c.y * n.x, c.y * n.y, n.z, 0.0);
     }
     o_incise = c;

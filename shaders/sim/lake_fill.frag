@@ -43,7 +43,7 @@ void main() {
     }
     if (u_lake_reset && (c.x > z || c.y > 0.0)) {
         int b = int(fetch(t_water, p).z + 0.5) - 1;
-        ivec2 root = ivec2(b - (b / u_size.x) * u_size.x, b / u_size.x);
+        ivec2 root = index_cell(max(b, 0));
         if (b >= 0 && texelFetch(t_water, root, 0).y < 0.5 &&
             texelFetch(t_terrain, root, 0).x > u_sea_level) {
             o_lake = vec4(UNFILLED, 0.0, c.zw);

@@ -16,5 +16,5 @@ void main() {
     vec4 down = texelFetch(t_tour, ivec2(2 * p.x, p.y), 0);
     vec4 up = texelFetch(t_tour, ivec2(2 * p.x + 1, p.y), 0);
     ivec2 outlet = tour_cell(down.z);
-    o_water = vec4(down.y - up.y, w.y, float(outlet.y * u_size.x + outlet.x + 1), w.w);
+    o_water = vec4(down.y - up.y, w.y, float(cell_index(outlet) + 1), w.w);
 }
