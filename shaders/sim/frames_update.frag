@@ -49,12 +49,13 @@ vec4 ridge(int k, ivec2 t, ivec2 p) {
     return FRAME_EMPTY;
 }
 
-// Whether world cell p of plate k has no neighbour of its own plate.
+// Whether world cell p of plate k has no neighbour of its own plate (one owner test for all
+// eight: a loop that returns early runs lane by lane on a CPU rasteriser).
 bool lone(ivec2 p, int k) {
-    for (int i = 0; i < 8; i++) {
-        if (int(fetch_at(t_crust, p, D8[i]).z) == k) return false;
-    }
-    return true;
+    float own = float(k);
+    float n = 0.0;
+    for (int i = 0; i < 8; i++) n += fetch_at(t_crust, p, D8[i]).z == own ? 1.0 : 0.0;
+    return n == 0.0;
 }
 
 float kappa(float h) {
@@ -73,8 +74,6 @@ void main() {
     }
     ivec2 p = world_cell(k, t);
     vec4 w = fetch(t_crust, p);
-    vec4 oro = fetch(t_orogeny, p);
-    float fold = u_fold ? fetch(t_terrain, p).x - w.w : 0.0;
     if (m.y < 0.0) {
         o_frames = int(w.z) == k ? ridge(k, t, p) : FRAME_EMPTY;
         return;
@@ -84,14 +83,18 @@ void main() {
         // gather stacks it under the winner for as long as it lies there (until the plates
         // suture). Ocean floor is gone (subducted) if the gather sampled this very texel
         // there and another plate won; a texel the gather did not sample stays.
-        bool seen = frame_cell(k, cell_unit(p)) == t;
-        o_frames = (m.x < CONTINENTAL_KM && seen) ? FRAME_EMPTY : m;
+        bool gone = m.x < CONTINENTAL_KM && frame_cell(k, cell_unit(p)) == t;
+        o_frames = gone ? FRAME_EMPTY : m;
         return;
     }
     if (m.x < CONTINENTAL_KM && lone(p, k)) {
         o_frames = FRAME_EMPTY; // a speck of ocean floor inside another plate: a sampling artefact
         return;
     }
+    // The world's view of this cell, fetched only here: most texels of a frame are empty
+    // or under another plate, and scattered fetches are what this pass costs on a CPU.
+    vec4 oro = fetch(t_orogeny, p);
+    float fold = u_fold ? fetch(t_terrain, p).x - w.w : 0.0;
     float dt = u_frame_dt;
     if (oro.z == -2.0) m.w = oro.x; // a collision stack over this plate: the orogeny record
     m.y += dt;
