@@ -3,13 +3,15 @@ stream-power incision and the sediment it makes carried to where it settles.
 
 Each run of the stage (every erosion_every steps; the hook below decides what runs):
 
-* lake_fill, fill_sweeps sweeps: the filled surface (each hollow holds a lake up to its spill
-  point) tracked from the last run's (Planchon & Darboux 2002); on the stage's first run, and
-  whenever fill_lakes() is called, swept until it stops changing (from F = +inf);
-* every route_every runs: lake_route (D8 receivers on the filled surface, lakes crossed to
-  their outlet, lake depth), tour_children, tour_init, tour_jump x ceil(log2(2 W H)) and
-  tour_collect: the flow accumulation and basin ids of those receivers, exact (an Euler
-  tour of the drainage forest, summed by pointer jumping);
+* every route_every runs: lake_fill, fill_sweeps sweeps: the filled surface (each hollow
+  holds a lake up to its spill point) tracked from the last routing's (Planchon & Darboux
+  2002), the first sweep refilling the lakes that routing found with no outlet; on the
+  stage's first run, and whenever fill_lakes() is called, swept until it stops changing
+  (from F = +inf);
+  then lake_route (D8 receivers on the filled surface, lakes crossed to their outlet, lake
+  depth), tour_children, tour_init, tour_jump x ceil(log2(2 W H)) and tour_collect: the flow
+  accumulation and basin ids of those receivers, exact (an Euler tour of the drainage
+  forest, summed by pointer jumping);
   then incise_init and incise_jump: the implicit stream-power step (n = 1, Braun & Willett
   2013) over the time since the last route, solved along the receivers by pointer jumping;
 * erode: that incision applied (on routing runs), and the sediment's transport and deposition
@@ -221,12 +223,9 @@ ERODE = PassDecl(
 
 PARAMS = (
     EROSION_EVERY,
-    Uniform("fill_sweeps", "int", 2, "sweeps", "lake filling sweeps a run (warm start)", 1),
+    Uniform("fill_sweeps", "int", 8, "sweeps", "lake filling sweeps before a routing", 1),
     ROUTE_EVERY,
 )
-
-
-REFILL_SWEEPS = 6  # a lake 6 cells across refills in the run it was reset
 
 
 def tour_levels(size: tuple[int, int]) -> int:
@@ -273,18 +272,19 @@ def erosion_hook(sim: Any) -> None:
     if runs % every:
         return
     k = runs // every
-    route_every = int(sim.values["route_every"])
-    routed = k % route_every == 0
+    routed = k % int(sim.values["route_every"]) == 0
     if k == 0:
         fill_lakes(sim)
-    else:
-        # The run after a routing refills the lakes it found without an outlet (from +inf,
-        # their rims first), with REFILL_SWEEPS more sweeps so that they are full again.
-        reset = (k - 1) % route_every == 0
-        sweeps = int(sim.values["fill_sweeps"]) + (REFILL_SWEEPS if reset else 0)
+    elif routed:
+        # Only the routing reads the filled levels, so the lakes are swept just before it,
+        # on the terrain as it now stands. The first sweep refills, from +inf (their rims
+        # first), the lakes that the last routing found without an outlet.
+        # The sea's distances to land (the sediment's reach) move with the coast: the last
+        # two sweeps bring them up to date (coasts move slowly).
+        sweeps = int(sim.values["fill_sweeps"])
         for i in range(sweeps):
             sim.runner.run(
-                LAKE_FILL, {**sim.values, "lake_coast": routed, "lake_reset": reset and i == 0}
+                LAKE_FILL, {**sim.values, "lake_reset": i == 0, "lake_coast": i >= sweeps - 2}
             )
     if routed:
         route(sim)

@@ -20,9 +20,10 @@
 // a neighbour whose count has reached the cap (W / 2 hops: a true flat's counts stop at its
 // outlet, and a flat around a pole, where a row of W cells circles a small cap, may be W / 2
 // hops wide): within about four times that many sweeps a stale flat's cells refuse each
-// other and refill from their rims. Until then it holds its old level and drains nowhere. Faster: on the first sweep after a routing
-// (lake_reset), every lake or flat cell of a basin that ends in a land cell with no receiver
-// (a lake that has lost its outlet: only a stale one can) goes back to +inf and refills.
+// other and refill from their rims. Until then it holds its old level and drains nowhere.
+// Faster: on the first of the sweeps before a routing (lake_reset), every lake or flat cell
+// of a basin that the last routing ended in a land cell with no receiver (a lake that has
+// lost its outlet: only a stale one can) goes back to +inf and refills.
 #include "lib/grid.glsl"
 
 const float UNFILLED = 1e30;

@@ -41,7 +41,9 @@ void main() {
         if (land && on_flat == 0 && fq == here && dq == c.y - 1.0) on_flat = k + 1;
     }
     if (land && rec == 0) rec = on_flat;
-    float lake = land ? max(c.x - z, 0.0) : 0.0;
+    // A lake reset to +inf that has not refilled yet holds no water (drawn, or trapping
+    // sediment, it would be a bottomless hole).
+    float lake = land && c.x < 1e29 ? max(c.x - z, 0.0) : 0.0;
     o_water = vec4(w.x, land ? float(rec) : 0.0, w.z, lake);
     o_lake = vec4(c.xyz, float(rec > 0 ? rec : 9));
 }

@@ -61,13 +61,13 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     rec = rr.receivers_on_filled(level, hops, z, g, sea, False)
     water[..., 0] = rr.accumulate(rec, np.ones(g.shape), z > sea, g)
     tb = time.perf_counter()
-    # The same schedule as the GPU's: the stage every erosion_every steps, its routing every
-    # route_every runs. The numpy side has no erode of its own: the fill's sweep stands in
-    # for it (the same eight-neighbour gather over every cell).
+    # The same schedule as the GPU's: the stage every erosion_every steps, its lake sweeps
+    # and routing every route_every runs. The numpy side has no erode of its own: one fill
+    # sweep stands in for it (the same eight-neighbour gather over every cell).
     e_every = max(int(v.get("erosion_every", 1)), 1)
     r_every = e_every * max(int(v.get("route_every", 1)), 1)
     sweeps = max(int(v["fill_sweeps"]), 1)
-    fluvial = (ta - t2) * (1 + 1 / sweeps) / e_every + (tb - ta) / r_every
+    fluvial = (ta - t2) / sweeps / e_every + (tb - t2) / r_every
     out["geology"] = ((t1 - t0) + (t2 - t1) / every + fluvial) * 1e3
 
     p = rc.ClimateParams(**{k: v[k] for k in rc.ClimateParams.__dataclass_fields__ if k in v})
