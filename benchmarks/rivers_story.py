@@ -30,8 +30,9 @@ FIGURES = (
 def outlet_agreement(sim, settle: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The flow field at the outlets of the basins over 0.5 % of the land against the stats
     routing's drained cells there: the largest and median relative difference, how many
-    outlets and how many within 5 %. The flow field is routed once more, one per cell, from
-    the lakes as the story left them, or (settle) from lakes filled to convergence first.
+    outlets and how many within 5 %. The flow field is routed once more, one per cell, as
+    the stage's next routing run would route it (its lake sweeps from the lakes as the story
+    left them, then the routing), or (settle) from lakes filled to convergence first.
     Afterwards the state is not the story's any more (the lakes, the flow weights)."""
     from planetsim.analysis.routing import drainage_basins, route
     from planetsim.stages import erosion
@@ -40,6 +41,8 @@ def outlet_agreement(sim, settle: bool) -> dict[str, float]:  # type: ignore[no-
     sim.values["flow_rain"] = 0.0
     if settle:
         erosion.fill_lakes(sim)
+    else:
+        erosion.sweep_lakes(sim)
     erosion.route(sim)  # receivers and flow of this terrain (erode not run: it stays)
     flow = sim.field("water").read()[..., 0].astype(np.float64).ravel()
     r = route(sim.elevation().astype(np.float64), sim.grid, sea)

@@ -252,6 +252,19 @@ def fill_lakes(sim: Any, max_sweeps: int | None = None) -> int:
     return sweeps
 
 
+def sweep_lakes(sim: Any) -> None:
+    """The lake sweeps of a routing run. Only the routing reads the filled levels, so the
+    lakes are swept just before it, on the terrain as it now stands, fill_sweeps times from
+    the last routing's levels. The first sweep refills, from +inf (their rims first), the
+    lakes that the last routing found without an outlet; the last two bring the sea's
+    distances to land (the sediment's reach) up to date with the coast, which moves slowly."""
+    sweeps = int(sim.values["fill_sweeps"])
+    for i in range(sweeps):
+        sim.runner.run(
+            LAKE_FILL, {**sim.values, "lake_reset": i == 0, "lake_coast": i >= sweeps - 2}
+        )
+
+
 def route(sim: Any) -> None:
     """Receivers on the filled surface, the exact accumulation and basins, and the implicit
     incision of the time since the last route (erode applies it)."""
@@ -276,16 +289,7 @@ def erosion_hook(sim: Any) -> None:
     if k == 0:
         fill_lakes(sim)
     elif routed:
-        # Only the routing reads the filled levels, so the lakes are swept just before it,
-        # on the terrain as it now stands. The first sweep refills, from +inf (their rims
-        # first), the lakes that the last routing found without an outlet.
-        # The sea's distances to land (the sediment's reach) move with the coast: the last
-        # two sweeps bring them up to date (coasts move slowly).
-        sweeps = int(sim.values["fill_sweeps"])
-        for i in range(sweeps):
-            sim.runner.run(
-                LAKE_FILL, {**sim.values, "lake_reset": i == 0, "lake_coast": i >= sweeps - 2}
-            )
+        sweep_lakes(sim)
     if routed:
         route(sim)
     sim.runner.run(ERODE, {**sim.values, "incise_now": routed})
