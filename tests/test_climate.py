@@ -347,45 +347,84 @@ def test_sea_ice_and_snow_rule_glsl_matches_python(make_sim):
 
 
 # ---- water cycle ------------------------------------------------------------------------------
-def test_vapour_pass_matches_reference(make_sim):
+def smooth_wind(grid, rng, scale: float, passes: int = 4) -> np.ndarray:
+    """A smooth random wind component (m/s): noise averaged over neighbours a few times."""
+    a = rng.normal(0.0, scale, grid.shape)
+    for _ in range(passes):
+        a = (
+            a
+            + grid.neighbour(a, 1, 0)
+            + grid.neighbour(a, -1, 0)
+            + grid.neighbour(a, 0, 1)
+            + grid.neighbour(a, 0, -1)
+        ) / 5
+    return a / a.std() * scale
+
+
+def sphere_wind(grid, rng, turn: float, spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """(u, v) m/s of a wind smooth on the sphere, poles included: a solid-body turn about a
+    random tilted axis (`turn` m/s at its equator, non-divergent, crossing the poles) plus
+    the tangential part of a constant vector (`spread` m/s: it diverges from one point and
+    converges at the opposite one)."""
+    lat, lon = np.radians(grid.lat2d), np.radians(grid.lon2d)
+    r = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], -1)
+    axis = rng.normal(size=3)
+    axis /= np.linalg.norm(axis)
+    vec = rng.normal(size=3)
+    vec *= spread / np.linalg.norm(vec)
+    w = turn * np.cross(axis, r) + vec - (r @ vec)[..., None] * r
+    east = np.stack([-np.sin(lon), np.cos(lon), np.zeros_like(lon)], -1)
+    north = np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)], -1)
+    return (w * east).sum(-1), (w * north).sum(-1)
+
+
+def water_step(sim, n: int = 1) -> None:
+    """n steps of the water cycle's two passes (no vapour_init)."""
+    for _ in range(n):
+        sim.run_pass("vapour_x")
+        sim.run_pass("vapour")
+
+
+def test_vapour_passes_match_reference(make_sim):
+    """vapour_x + vapour against the numpy reference, whose transport integrates the
+    departure intervals from running sums (the passes sum cell by cell)."""
     sim = make_sim()
     g = sim.grid
     rng = np.random.default_rng(4)
     m = np.zeros((*g.shape, 4), np.float32)
     m[..., 0] = rng.uniform(0, 40, g.shape)
-    m[..., 1] = rng.uniform(0, 3000, g.shape)
     m[..., 3] = 415.0
     air = np.zeros((*g.shape, 4), np.float32)
     air[..., 1] = rng.uniform(-20, 35, g.shape)
-    air[..., 2] = rng.uniform(-15, 15, g.shape)
-    air[..., 3] = rng.uniform(-10, 10, g.shape)
+    air[..., 2] = smooth_wind(g, rng, 30.0)
+    air[..., 3] = smooth_wind(g, rng, 15.0)
     asc = np.zeros((*g.shape, 4), np.float32)
-    asc[..., 0] = rng.uniform(-0.01, 0.01, g.shape)
     asc[..., 1] = rng.uniform(-0.1, 0.1, g.shape)
     asc[..., 2] = rng.uniform(size=g.shape) > 0.5
-    sim.field("moisture").write(m)
-    sim.field("air").write(air)
-    sim.field("ascent").write(asc)
-    sim.run_pass("vapour")
+    soil = np.zeros((*g.shape, 4), np.float32)
+    soil[..., 0] = rng.uniform(0, 150, g.shape)
+    life = np.zeros((*g.shape, 4), np.float32)
+    life[..., 0] = rng.uniform(0, 1, g.shape)
+    for name, a in (("moisture", m), ("air", air), ("ascent", asc), ("soil", soil), ("life", life)):
+        sim.field(name).write(a)
+    sim.set_uniform("season", 0.3)
+    water_step(sim)
     out = sim.field("moisture").read()
-    want = ref.vapour_step(
-        m.astype(float),
-        air[..., 1],
-        air[..., 2],
-        air[..., 3],
-        asc[..., 0] + asc[..., 1],
-        asc[..., 2],
-        g,
-        params(sim),
-    )
-    np.testing.assert_allclose(out[..., 0], want[..., 0], atol=2e-3 * 40)
-    np.testing.assert_allclose(out[..., 1], want[..., 1], atol=2e-3 * want[..., 1].max())
-    np.testing.assert_allclose(out[..., 2], want[..., 2], atol=2e-3)
+    sout = sim.field("soil").read()
+    want, wsoil = ref.vapour_step(
+        m.astype(float), soil.astype(float), air[..., 1], air[..., 2], air[..., 3],
+        asc[..., 1], asc[..., 2], life[..., 0], g, params(sim),
+    )  # fmt: skip
+    np.testing.assert_allclose(out[..., 0], want[..., 0], atol=1e-4 * 40)
+    np.testing.assert_allclose(out[..., 1], want[..., 1], atol=1e-4 * want[..., 1].max())
+    np.testing.assert_allclose(out[..., 2], want[..., 2], atol=1e-3)
     np.testing.assert_array_equal(out[..., 3], 415.0)  # CO2 passed through
+    for c in range(3):
+        np.testing.assert_allclose(sout[..., c], wsoil[..., c], atol=1e-4 * wsoil[..., c].max())
 
 
-def advection_only(sim, u: float, v: float, hours: float) -> None:
-    """Pure transport: warm sea (no ice), no evaporation, no rain, the given uniform wind."""
+def advection_only(sim, u, v, hours: float) -> None:
+    """Pure transport: warm sea (no ice), no evaporation, no rain, no eddies, the given wind."""
     air = np.zeros((*sim.grid.shape, 4), np.float32)
     air[..., 1] = 60.0  # the air could hold ~500 kg/m^2: no saturation rain
     air[..., 2] = u
@@ -393,8 +432,9 @@ def advection_only(sim, u: float, v: float, hours: float) -> None:
     sim.field("air").write(air)
     sim.field("ascent").write(np.zeros((*sim.grid.shape, 4), np.float32))
     sim.set_uniform("evaporation_rate", 0.0)
-    sim.set_uniform("vapour_diffusivity", 0.0)
-    sim.set_uniform("rain_timescale_days", 1e30)
+    sim.set_uniform("rain_rh_capacity", 1e30)  # the humidity law's rain: nil
+    sim.set_uniform("vapour_eddy", 0.0)
+    sim.set_uniform("front_lift", 0.0)
     sim.set_uniform("vapour_step_hours", hours)
 
 
@@ -411,6 +451,11 @@ def centroid_lon(grid, q: np.ndarray) -> float:
     return float(np.degrees(np.arctan2((w * np.sin(ang)).sum(), (w * np.cos(ang)).sum())))
 
 
+def vapour_mass(sim) -> float:
+    q = sim.field("moisture").read()[..., 0].astype(np.float64)
+    return float((q * sim.grid.cell_area_m2).sum())
+
+
 def test_advection_moves_the_expected_distance_and_conserves_mass(make_sim):
     sim = make_sim()
     g = sim.grid
@@ -420,19 +465,35 @@ def test_advection_moves_the_expected_distance_and_conserves_mass(make_sim):
     advection_only(sim, u, 0.0, hours)
     q0 = blob(g, 0.0, -120.0, 8.0)
     set_field(sim, "moisture", {0: q0, 1: 0.0, 3: 280.0})
-    mass0 = (q0 * g.cell_area_m2).sum()
+    mass0 = vapour_mass(sim)
     n = 25
-    sim.run_pass("vapour", n)
+    water_step(sim, n)
     q = sim.field("moisture").read()[..., 0]
     moved = (centroid_lon(g, q) - centroid_lon(g, q0)) / (360 / g.width)
     assert abs(moved - 0.4 * n) < 1.0, moved  # cells
-    # A full trip around the planet: back where it started, mass kept within 1 %.
-    sim.run_pass("vapour", int(round(g.width / 0.4)) - n)
+    # A full trip around the planet: back where it started, the mass kept to float precision.
+    water_step(sim, int(round(g.width / 0.4)) - n)
     q = sim.field("moisture").read()[..., 0]
-    assert abs((q * g.cell_area_m2).sum() / mass0 - 1) < 0.01
+    assert abs(vapour_mass(sim) / mass0 - 1) < 5e-5  # float32 over 320 steps
     back = (centroid_lon(g, q) - centroid_lon(g, q0) + 180) % 360 - 180
     assert abs(back) < 360 / g.width
     np.testing.assert_array_equal(sim.field("moisture").read()[..., 3], 280.0)
+
+
+def test_courant_numbers_above_one_move_vapour_as_far(make_sim):
+    """Flux form with whole cells swept: 3.5 columns a step lands where 0.5 a step does."""
+    g = None
+    ends = []
+    for courant, steps in ((0.5, 28), (3.5, 4)):
+        sim = make_sim()
+        g = sim.grid
+        cell_m = 2 * np.pi * g.radius / g.width
+        advection_only(sim, 10.0, 0.0, courant * cell_m / 10.0 / 3600)
+        set_field(sim, "moisture", {0: blob(g, 0.0, 0.0, 8.0), 1: 0.0})
+        water_step(sim, steps)
+        ends.append(centroid_lon(g, sim.field("moisture").read()[..., 0]))
+    assert abs(ends[0] - ends[1]) < 0.5 * 360 / g.width, ends
+    assert abs(ends[0] - 14 * 360 / g.width) < 0.5 * 360 / g.width, ends
 
 
 def test_advection_northward_and_eastward_together(make_sim):
@@ -443,15 +504,161 @@ def test_advection_northward_and_eastward_together(make_sim):
     advection_only(sim, 6.0, 8.0, hours)
     q0 = blob(g, -20.0, 0.0, 7.0)
     set_field(sim, "moisture", {0: q0, 1: 0.0})
-    sim.run_pass("vapour", 8)  # 4 rows of distance: 0.8 * 4 north, 0.6 * 4 east
+    water_step(sim, 8)  # 4 rows of distance: 0.8 * 4 north, 0.6 * 4 east
     q = sim.field("moisture").read()[..., 0]
     w = q * g.area_weight
     lat = float((w * g.lat2d).sum() / w.sum())
     w0 = q0 * g.area_weight
     lat0 = float((w0 * g.lat2d).sum() / w0.sum())
     rows = (lat - lat0) / (180 / g.height)
-    assert abs(rows - 3.2) < 1.0, rows
-    assert centroid_lon(g, q) > 0
+    assert abs(rows - 3.2) < 0.5, rows
+    east = (centroid_lon(g, q) - centroid_lon(g, q0)) / (360 / g.width)
+    # 0.6 * 4 equatorial cells' worth of metres, at the blob's latitude (~-10 deg) more columns
+    assert 2.0 < east < 3.5, east
+
+
+@pytest.mark.parametrize("size", [(64, 32), (128, 64)])
+def test_transport_keeps_the_vapour_on_the_sphere_and_across_the_poles(make_sim, size):
+    """Winds of 30 m/s that turn over the poles, converging and diverging by 10 m/s: the
+    sphere's vapour stays the same to float precision, step after step, and nowhere goes
+    negative."""
+    sim = make_sim(size=size)
+    g = sim.grid
+    rng = np.random.default_rng(7)
+    u, v = sphere_wind(g, rng, 30.0, 10.0)
+    assert np.abs(v[np.abs(g.lat2d) > 80]).max() > 10.0  # it does cross the polar caps
+    advection_only(sim, u, v, 6.0)
+    set_field(sim, "moisture", {0: rng.uniform(0, 30, g.shape), 1: 0.0})
+    mass0 = vapour_mass(sim)
+    rained = 0.0  # where the winds meet vapour can pile past saturation and rain: count it
+    per_step = sim.values["vapour_step_hours"] / (365.25 * 24)
+    for _ in range(40):
+        water_step(sim)
+        p = sim.field("moisture").read()[..., 1].astype(np.float64)
+        rained += float((p * per_step * g.cell_area_m2).sum())
+        assert abs((vapour_mass(sim) + rained) / mass0 - 1) < 1e-5  # float32
+    q = sim.field("moisture").read()[..., 0]
+    assert np.isfinite(q).all() and q.min() >= 0.0
+
+
+def test_a_convergent_wind_piles_vapour_at_the_rate_continuity_gives(make_sim):
+    """u = -U sin(lon): the winds meet at 0 deg and part at 180 deg. From uniform vapour,
+    dW/dt = -W du/dx there: W grows as exp(U t / (R cos lat)) where they meet and decays as
+    exp(-U t / (R cos lat)) where they part (the continuity equation, exact at those points
+    while the field stays smooth); and the whole field follows the numpy reference step by
+    step."""
+    sim = make_sim(size=(128, 64))
+    g = sim.grid
+    U, hours, steps = 15.0, 3.0, 16
+    advection_only(sim, -U * np.sin(np.radians(g.lon2d)), 0.0, hours)
+    set_field(sim, "moisture", {0: 10.0, 1: 0.0})
+    want = np.full(g.shape, 10.0)
+    p = params(sim)
+    for _ in range(steps):
+        want = ref.transport_east(want, -U * np.sin(np.radians(g.lon2d)), hours * 3600, g)
+        want = ref.transport_north(want, np.zeros(g.shape), hours * 3600, g, p)
+    water_step(sim, steps)
+    q = sim.field("moisture").read()[..., 0]
+    np.testing.assert_allclose(q, want, rtol=1e-4)
+    t = steps * hours * 3600
+    eq = np.argmin(np.abs(g.lat))
+    rate = U * t / (g.radius * np.cos(np.radians(g.lat[eq])))
+    meet = np.argmin(np.abs(g.lon))
+    part = np.argmin(np.abs(np.abs(g.lon) - 180))
+    assert abs(q[eq, meet] / (10 * np.exp(rate)) - 1) < 0.03, (q[eq, meet], 10 * np.exp(rate))
+    assert abs(q[eq, part] / (10 * np.exp(-rate)) - 1) < 0.03
+
+
+def still_air(sim, temp_c: float, land: bool) -> None:
+    """No wind, no lift, no eddies; uniform temperature; all land or all sea."""
+    g = sim.grid
+    air = np.zeros((*g.shape, 4), np.float32)
+    air[..., 1] = temp_c
+    sim.field("air").write(air)
+    asc = np.zeros((*g.shape, 4), np.float32)
+    asc[..., 2] = 1.0 if land else 0.0
+    sim.field("ascent").write(asc)
+    sim.set_uniform("vapour_eddy", 0.0)
+    sim.set_uniform("front_lift", 0.0)
+
+
+def test_rain_follows_the_relative_humidity_law(make_sim):
+    """Still sea air, no evaporation: one step's rain from a column at relative humidity r is
+    W (1 - exp(-P dt / W)) with P = (C / 50) exp(15.6 (r - b)) mm/day (Bretherton et al. 2004,
+    scaled by the capacity C = 8 exp(0.07 T)); above saturation the excess rains too."""
+    sim = make_sim()
+    g = sim.grid
+    still_air(sim, 25.0, land=False)
+    sim.set_uniform("evaporation_rate", 0.0)
+    r = np.linspace(0.2, 1.3, g.width)[None, :] * np.ones(g.shape)
+    cap = 8.0 * np.exp(0.07 * 25.0)
+    set_field(sim, "moisture", {0: r * cap, 1: 0.0})
+    water_step(sim)
+    got = sim.field("moisture").read()[..., 1]
+    hours = sim.values["vapour_step_hours"]
+    b = sim.values["rain_rh_b"]
+    q = r * cap
+    rate = cap / 50.0 * np.exp(15.6 * (r - b)) * hours / 24.0  # mm this step
+    rain = q * (1 - np.exp(-rate / q))
+    rain += np.maximum(q - rain - cap, 0.0)
+    want = rain / (hours * 3600) * 365.25 * 86400
+    np.testing.assert_allclose(got, want, rtol=1e-4)
+    # Hot but dry air hardly rains: below half the capacity, under 0.1 mm a day.
+    assert (got[r < 0.5] < 0.1 * 365.25).all()
+
+
+def test_the_soil_bucket_stays_between_empty_and_full_and_keeps_the_water(make_sim):
+    """Land under random winds, rain and evaporation for 60 steps: 0 <= soil <= capacity,
+    and each cell's soil changes by its rain minus its evaporation minus its runoff."""
+    sim = make_sim()
+    g = sim.grid
+    rng = np.random.default_rng(3)
+    air = np.zeros((*g.shape, 4), np.float32)
+    air[..., 1] = rng.uniform(-5, 35, g.shape)
+    air[..., 2] = smooth_wind(g, rng, 15.0)
+    air[..., 3] = smooth_wind(g, rng, 8.0)
+    sim.field("air").write(air)
+    asc = np.zeros((*g.shape, 4), np.float32)
+    asc[..., 1] = rng.uniform(0.0, 0.05, g.shape)
+    asc[..., 2] = rng.random(g.shape) < 0.6
+    sim.field("ascent").write(asc)
+    set_field(sim, "moisture", {0: rng.uniform(0, 60, g.shape), 1: 0.0})
+    set_field(sim, "soil", {0: rng.uniform(0, 150, g.shape)})
+    cap = sim.values["soil_capacity"]
+    land = asc[..., 2] > 0.5
+    per_step = sim.values["vapour_step_hours"] / (365.25 * 24)
+    for _ in range(60):
+        before = sim.field("soil").read()[..., 0].astype(np.float64)
+        water_step(sim)
+        s = sim.field("soil").read()
+        p = sim.field("moisture").read()[..., 1]
+        assert s[..., 0].min() >= 0.0 and s[..., 0].max() <= cap
+        change = np.where(land, before, 0.0) + (p - s[..., 1] - s[..., 2]) * per_step
+        np.testing.assert_allclose(np.where(land, s[..., 0], 0), np.where(land, change, 0),
+                                   atol=1e-3)  # fmt: skip
+    assert (s[..., 0][~land] == 0).all()
+    assert 0.0 < s[..., 0][land].mean() < cap
+
+
+def test_eddies_carry_vapour_poleward_and_keep_it(make_sim):
+    """A wet band at 45 N in still air: the storms' mixing spreads it north and south, and
+    the sphere's vapour stays the same."""
+    sim = make_sim(size=(128, 64))
+    g = sim.grid
+    advection_only(sim, 0.0, 0.0, 6.0)
+    sim.set_uniform("vapour_eddy", 3e6)
+    sim.set_uniform("season", 0.0)
+    q0 = 2.0 + 20.0 * np.exp(-0.5 * ((g.lat2d - 45.0) / 4.0) ** 2)
+    set_field(sim, "moisture", {0: q0, 1: 0.0})
+    mass0 = vapour_mass(sim)
+    water_step(sim, 40)
+    q = sim.field("moisture").read()[..., 0]
+    assert abs(vapour_mass(sim) / mass0 - 1) < 1e-5  # float32 over 40 steps
+    north = zonal(q)[(g.lat > 55) & (g.lat < 65)].mean()
+    assert north > 2.0 + 0.5 * (zonal(q0)[(g.lat > 55) & (g.lat < 65)].mean() - 2.0) + 1.0
+    assert zonal(q).max() < 0.8 * zonal(q0).max()  # it spread
+    # no mixing in the deep tropics (the Hadley cells carry the vapour there)
+    np.testing.assert_allclose(zonal(q)[np.abs(g.lat) < 20], 2.0, atol=1e-3)
 
 
 def spin_up(sim, elev: np.ndarray, steps: int, season: float = 0.0) -> np.ndarray:
@@ -504,52 +711,6 @@ def test_earth_like_planet_rains_about_a_metre_a_year(make_sim):
     # Warm air holds more: tropical vapour exceeds polar vapour several times.
     q = zonal(m[..., 0])
     assert q[band(g, 0, 15)].mean() > 3 * q[band(g, 60, 90)].mean()
-
-
-def test_eddy_mixing_spreads_vapour_and_keeps_its_mass(make_sim):
-    sim = make_sim()
-    g = sim.grid
-    advection_only(sim, 0.0, 0.0, 6.0)
-    sim.set_uniform("vapour_diffusivity", 7e5)
-    q0 = blob(g, 50.0, 30.0, 6.0)
-    set_field(sim, "moisture", {0: q0, 1: 0.0})
-    sim.run_pass("vapour", 40)
-    q = sim.field("moisture").read()[..., 0]
-    assert abs((q * g.cell_area_m2).sum() / (q0 * g.cell_area_m2).sum() - 1) < 0.01
-    assert q.max() < 0.7 * q0.max()  # it spread
-    want = q0.astype(float)
-    for _ in range(40):
-        want = np.maximum(want + ref.mixing(want, 7e5 * 6 * 3600, g), 0)
-    np.testing.assert_allclose(q, want, atol=1e-3 * q0.max())
-
-
-def test_eddy_mixing_is_stable_near_the_poles_of_a_fine_grid(make_sim):
-    """On 256x128 the polar rows are ~2 km wide: the capped stencil must stay bounded."""
-    sim = make_sim(size=(256, 128))
-    g = sim.grid
-    advection_only(sim, 0.0, 0.0, 6.0)
-    sim.set_uniform("vapour_diffusivity", 7e5)
-    q0 = np.random.default_rng(2).uniform(0, 10, g.shape)
-    set_field(sim, "moisture", {0: q0, 1: 0.0})
-    sim.run_pass("vapour", 10)
-    q = sim.field("moisture").read()[..., 0]
-    assert np.isfinite(q).all() and q.min() >= q0.min() - 1e-4 and q.max() <= q0.max() + 1e-4
-    assert abs((q * g.cell_area_m2).sum() / (q0 * g.cell_area_m2).sum() - 1) < 1e-4
-
-
-def test_advection_with_mixing_keeps_a_maximum_principle(make_sim):
-    """Advection at a Courant number near 1 plus mixing: never beyond the old extremes (the
-    additive split of the two is unstable; the vapour pass mixes around the advected value)."""
-    sim = make_sim(size=(128, 64))
-    g = sim.grid
-    cell_m = 2 * np.pi * g.radius / g.width
-    advection_only(sim, 20.0, 5.0, 0.97 * cell_m / 20.0 / 3600)
-    sim.set_uniform("vapour_diffusivity", 7e5)
-    q0 = np.random.default_rng(3).uniform(0, 10, g.shape)
-    set_field(sim, "moisture", {0: q0, 1: 0.0})
-    sim.run_pass("vapour", 40)
-    q = sim.field("moisture").read()[..., 0]
-    assert np.isfinite(q).all() and q.min() >= q0.min() - 1e-3 and q.max() <= q0.max() + 1e-3
 
 
 def test_weather_every_n_steps(make_sim):

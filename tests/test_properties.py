@@ -12,7 +12,10 @@ statement (a total on the sphere), not from the shaders or planetsim.reference.
 - rock: the crust's flow in the plates' frames (gravitational spreading, any diffusivity)
   keeps each plate's continental volume and never sharpens the crust (its variance);
 - sediment: erosion and deposition keep the rock: the terrain's volume on the sphere plus the
-  sediment still on its way is the same after any number of erosion runs.
+  sediment still on its way is the same after any number of erosion runs;
+- vapour: the water cycle's transport keeps the vapour on the sphere: its total changes, step
+  by step, only by the evaporation minus the rain (any wind smooth on the sphere, over the
+  poles too, any temperatures, land and soil).
 """
 
 from __future__ import annotations
@@ -263,3 +266,55 @@ def test_crust_flow_keeps_each_plates_continental_volume(ctx, size, seed, flow, 
     v1, s1 = volumes()
     np.testing.assert_allclose(v1, v0, rtol=1e-5)
     assert s1 <= s0 * (1 + 1e-5)  # it spreads, never sharpens
+
+
+@PROPERTY
+@given(
+    size=grids, seed=seeds, land_share=shares, turn=st.floats(0.0, 40.0),
+    spread=st.floats(0.0, 12.0), steps=st.integers(1, 20),
+)  # fmt: skip
+def test_vapour_changes_only_by_evaporation_minus_rain(
+    ctx, size, seed, land_share, turn, spread, steps
+):
+    sim = sim_of(ctx, size)
+    g = sim.grid
+    rng = np.random.default_rng(seed)
+    land = fields(sim, rng, land_share) > 0
+    shape = g.shape
+    # A wind smooth on the sphere: a solid-body turn about a random axis plus the tangential
+    # part of a constant vector (which diverges from one point and converges at another).
+    lat, lon = np.radians(g.lat2d), np.radians(g.lon2d)
+    r = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], -1)
+    axis = rng.normal(size=3)
+    vec = rng.normal(size=3)
+    w = turn * np.cross(axis / np.linalg.norm(axis), r)
+    w += spread * (vec - (r @ vec)[..., None] * r) / np.linalg.norm(vec)
+    east = np.stack([-np.sin(lon), np.cos(lon), np.zeros_like(lon)], -1)
+    north = np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)], -1)
+    air = np.zeros((*shape, 4), np.float32)
+    air[..., 1] = rng.uniform(-30.0, 35.0, shape)
+    air[..., 2] = (w * east).sum(-1)
+    air[..., 3] = (w * north).sum(-1)
+    sim.field("air").write(air)
+    asc = np.zeros((*shape, 4), np.float32)
+    asc[..., 1] = rng.uniform(-0.05, 0.05, shape) * land
+    asc[..., 2] = land
+    sim.field("ascent").write(asc)
+    m = np.zeros((*shape, 4), np.float32)
+    m[..., 0] = rng.uniform(0.0, 50.0, shape)
+    sim.field("moisture").write(m)
+    soil = np.zeros((*shape, 4), np.float32)
+    soil[..., 0] = rng.uniform(0.0, 150.0, shape) * land
+    sim.field("soil").write(soil)
+    area = g.cell_area_m2
+    per_step = float(sim.values["vapour_step_hours"]) / (365.25 * 24)  # yr
+    for _ in range(steps):
+        before = float((sim.field("moisture").read()[..., 0].astype(np.float64) * area).sum())
+        sim.run_pass("vapour_x")
+        sim.run_pass("vapour")
+        out = sim.field("moisture").read().astype(np.float64)
+        evap = sim.field("soil").read()[..., 1].astype(np.float64)
+        after = float((out[..., 0] * area).sum())
+        net = float(((evap - out[..., 1]) * per_step * area).sum())  # kg/m^2 = mm
+        np.testing.assert_allclose(after, before + net, rtol=1e-5)
+        assert out[..., 0].min() >= 0.0

@@ -1,6 +1,6 @@
 """numpy references for the climate passes (shaders/sim/pressure, the blur passes, weather,
-vapour). Written from the formulas of issue 4 and the pass headers, in float64, with their
-own geometry (the Gaussian along a meridian is a periodic convolution around the whole
+vapour_x and vapour). Written from the formulas of issue 4 and the pass headers, in float64,
+with their own geometry (the Gaussian along a meridian is a periodic convolution around the whole
 great circle through both poles; each longitude row is a circulant matrix). blur_sphere is
 the exact one-stage Gaussian (the passes' pressure_blur_exact mode); the passes' default two
 stages per direction agree with it to ~1e-3 of the data's range."""
@@ -26,12 +26,14 @@ class ClimateParams:
     wind_scale: float = 0.15  # m/s per hPa/1000 km
     convergence_depth: float = 6000.0  # m
     vapour_step_hours: float = 6.0
-    vapour_diffusivity: float = 7.0e5  # m^2/s
     evaporation_rate: float = 0.4  # 1/day
-    land_recycling: float = 0.7
-    rain_timescale_days: float = 6.0
+    soil_capacity: float = 150.0  # mm
+    rain_rh_a: float = 15.6
+    rain_rh_b: float = 0.65
+    rain_rh_capacity: float = 50.0  # kg/m^2
     rain_lift_height: float = 1500.0  # m
-    rain_sink_height: float = 150.0  # m
+    vapour_eddy: float = 3.0e6  # m^2/s
+    front_lift: float = 1.0e-3  # m/s per K/1000 km
     cloud_rh_critical: float = 0.8
 
 
@@ -172,116 +174,137 @@ def vapour_capacity(temp_c: np.ndarray) -> np.ndarray:
     return 8.0 * np.exp(0.07 * np.clip(temp_c, -80.0, 60.0))
 
 
-def bilinear(a: np.ndarray, px: np.ndarray, py: np.ndarray, grid: Grid) -> np.ndarray:
-    """Bilinear sample of a (H, W) at continuous pixel coordinates (centres at +0.5), with the
-    longitude wrap and the pole crossing (beyond a pole: mirrored row, W/2 around)."""
-    qx, qy = px - 0.5, py - 0.5
-    ix, iy = np.floor(qx).astype(int), np.floor(qy).astype(int)
-    fx, fy = qx - ix, qy - iy
-
-    def at(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        rows, cols = grid.wrap_index(y, x)
-        return a[rows, cols]
-
-    top = (1 - fx) * at(ix, iy + 1) + fx * at(ix + 1, iy + 1)
-    bottom = (1 - fx) * at(ix, iy) + fx * at(ix + 1, iy)
-    return (1 - fy) * bottom + fy * top
-
-
-def departure(u: np.ndarray, v: np.ndarray, dt: float, grid: Grid) -> tuple[np.ndarray, ...]:
-    """Pixel coordinates of the point the wind (u, v m/s) carries to each cell centre in dt s,
-    traced back along latitude and longitude (a zonal wind keeps its latitude)."""
-    la = np.radians(grid.lat2d)
-    lo = np.radians(grid.lon2d)
-    lat = la - v * dt / grid.radius
-    lon = lo - u * dt / (grid.radius * np.cos(la))
-    px = (lon + np.pi) / (2 * np.pi) * grid.width
-    py = (lat + np.pi / 2) / np.pi * grid.height
-    return px, py
-
-
-def advect(q: np.ndarray, u: np.ndarray, v: np.ndarray, dt: float, grid: Grid) -> np.ndarray:
-    """Semi-Lagrangian step: q at the departure point (bilinear)."""
-    px, py = departure(u, v, dt, grid)
-    return bilinear(q, px, py, grid)
-
-
-def mixing(q: np.ndarray, kdt: float, grid: Grid, centre: np.ndarray | None = None) -> np.ndarray:
-    """Eddy mixing increment K dt laplacian(q): 5-point stencil with arms of whole cells at
-    least sqrt(5 K dt) long (x arms at most W/4), coefficients capped at 0.2; in latitude a
-    symmetric flux per pair of cells (cos-weighted, none across a pole): conservative. The
-    centre term uses `centre` (the advected field in the vapour pass; default q)."""
-    if kdt <= 0:
-        return np.zeros_like(q)
-    cen = q if centre is None else centre
-    h, w = grid.shape
-    reach = np.sqrt(5 * kdt)
-    row_m = np.pi * grid.radius / h
-    ny = max(1, int(np.ceil(reach / row_m)))
-    lat = np.radians(grid.lat)
-    c = np.cos(lat)
-    ay = kdt / (ny * row_m) ** 2
-    # Pair (y, y + ny): conductance from the interface halfway and both cells' sizes.
-    g = np.zeros(h)  # g[y]: pair between row y and the row ny further north
-    for y in range(h - ny):
-        mid = lat[y] + 0.5 * ny * np.pi / h
-        g[y] = min(ay * np.cos(mid), 0.2 * min(c[y], c[y + ny]))
-    out = np.zeros_like(q)
-    for y in range(h):
-        col_m = 2 * np.pi * grid.radius / w * c[y]
-        nx = int(np.clip(np.ceil(reach / col_m), 1, w // 4))
-        ax = min(kdt / (nx * col_m) ** 2, 0.2)
-        r = q[y]
-        out[y] += ax * (np.roll(r, -nx) + np.roll(r, nx) - 2 * cen[y])
-        if y + ny < h:  # the pair to the north, inside the grid
-            out[y] += g[y] * (q[y + ny] - cen[y]) / c[y]
-            out[y + ny] += g[y] * (r - cen[y + ny]) / c[y + ny]
-    return out
-
-
 def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
     t = np.clip((x - e0) / (e1 - e0), 0, 1)
     return t * t * (3 - 2 * t)
 
 
+def zonal_temperature_gradient(lat_deg: np.ndarray, season: float) -> np.ndarray:
+    """|dT0/dy| of the weather pass's latitude term, K per 1000 km (by central differences of
+    T0 = 40 tanh(2.2 exp(-x^2 / 2)) - 15, x = (lat + 5 season) / 30, over 0.01 deg)."""
+
+    def t0(lat: np.ndarray) -> np.ndarray:
+        x = (lat + 5.0 * season) / 30.0
+        return 40.0 * np.tanh(2.2 * np.exp(-0.5 * x * x)) - 15.0
+
+    h = 0.005
+    return np.abs(t0(lat_deg + h) - t0(lat_deg - h)) / (2 * h) / 111.195 * 1000.0
+
+
+def transport_east(q: np.ndarray, u: np.ndarray, dt: float, grid: Grid) -> np.ndarray:
+    """Flux-form step east-west: each face passes the integral of q over the u_f dt upwind of
+    it (u_f the mean of its two cells' winds, tapered by cos(lat) / cos(60 deg) poleward of 60
+    deg), taken from the row's periodic running sum; q' = q + M_west - M_east."""
+    h, w = grid.shape
+    lat = np.radians(grid.lat)[:, None]
+    ut = u * np.minimum(1.0, np.cos(lat) / 0.5)
+    dx = 2 * np.pi * grid.radius / w * np.cos(lat)
+    c = 0.5 * (ut + np.roll(ut, -1, axis=1)) * dt / dx  # face i: between i and i + 1
+    c = np.clip(c, -(w - 1), w - 1)
+    out = np.empty_like(q)
+    face = np.arange(1, w + 1, dtype=float)  # cell i's east face, in cells from the row's start
+    for y in range(h):
+        m = _row_integral(q[y], face) - _row_integral(q[y], face - c[y])
+        out[y] = q[y] + np.roll(m, 1) - m
+    return out
+
+
+def _row_integral(row: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Integral of the periodic, piecewise-constant row from 0 to x (in cells), any real x."""
+    w = row.size
+    cum = np.concatenate([[0.0], np.cumsum(row)])
+    turns = np.floor(x / w)
+    r = x - turns * w
+    i = np.minimum(np.floor(r).astype(int), w - 1)
+    return turns * cum[-1] + cum[i] + (r - i) * row[i]
+
+
+def transport_north(
+    q: np.ndarray, v: np.ndarray, dt: float, grid: Grid, p: ClimateParams
+) -> np.ndarray:
+    """Flux-form step north-south in s = sin(lat): each face between two rows passes the
+    integral of q ds from the departure latitude (stopped at the pole) to the face, with the
+    face wind the mean of its rows' plus the eddies' -K (dq/dy) / q (K = vapour_eddy tapered
+    between 25 and 45 deg from the thermal equator, at most 0.4 of a row a step)."""
+    h, w = grid.shape
+    edges_deg = -90.0 + np.arange(h + 1) * 180.0 / h
+    s_edge = np.sin(np.radians(edges_deg))
+    ds = np.diff(s_edge)
+    # Running integral of q ds along each column at the edges, and the faces 1 .. h - 1.
+    cum = np.concatenate([np.zeros((1, w)), np.cumsum(q * ds[:, None], axis=0)])
+    phi = np.radians(edges_deg[1:-1])[:, None]
+    vf = 0.5 * (v[:-1] + v[1:])
+    dy = np.pi * grid.radius / h
+    kappa = p.vapour_eddy * smoothstep(25.0, 45.0, np.abs(edges_deg[1:-1] + 5.0 * p.season))
+    lim = 0.4 * dy / dt
+    qs, qn = q[:-1], q[1:]
+    ve = -kappa[:, None] * (qn - qs) / dy / np.maximum(0.5 * (qn + qs), 1e-3)
+    vf = vf + np.clip(ve, -lim, lim)
+    dep = np.clip(phi - vf * dt / grid.radius, -np.pi / 2, np.pi / 2)
+    sd = np.sin(dep)
+
+    def integral(col: int, x: np.ndarray) -> np.ndarray:
+        return np.interp(x, s_edge, cum[:, col])
+
+    m = np.empty((h - 1, w))
+    for x in range(w):
+        m[:, x] = integral(x, s_edge[1:-1]) - integral(x, sd[:, x])
+    flux = np.concatenate([np.zeros((1, w)), m, np.zeros((1, w))])  # poles carry nothing
+    return q + (flux[:-1] - flux[1:]) / ds[:, None]
+
+
 def vapour_step(
     moisture: np.ndarray,
+    soil: np.ndarray,
     temp: np.ndarray,
     u: np.ndarray,
     v: np.ndarray,
-    ascent: np.ndarray,
+    slope_ascent: np.ndarray,
     land: np.ndarray,
+    plants: np.ndarray,
     grid: Grid,
     p: ClimateParams,
-) -> np.ndarray:
-    """One vapour pass: returns moisture (H, W, 4) = vapour, precipitation mm/yr, cloud, CO2."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """One water-cycle step (vapour_x, then vapour): returns moisture (H, W, 4) = vapour,
+    precipitation mm/yr, cloud, CO2 and soil (H, W, 4) = soil water mm, evaporation mm/yr,
+    runoff mm/yr, 0."""
     dt = p.vapour_step_hours * 3600
     days = dt / 86400
     land = np.asarray(land) > 0.5
-    q0 = moisture[..., 0].astype(float)
-    qa = advect(q0, u, v, dt, grid)
-    q = qa + mixing(q0, p.vapour_diffusivity * dt, grid, centre=qa)
+    q = transport_east(moisture[..., 0].astype(float), u, dt, grid)
+    q = np.maximum(transport_north(q, v, dt, grid, p), 0.0)
     cap = vapour_capacity(temp)
+    s0 = np.where(land, np.clip(soil[..., 0], 0, p.soil_capacity), 0.0)
     evap = np.maximum(cap - q, 0) * (1 - np.exp(-p.evaporation_rate * days))
-    evap_land = np.minimum(evap, p.land_recycling * moisture[..., 1] * dt / SECONDS_PER_YEAR)
-    evap = np.where(land, evap_land, np.where(temp < -2.0, 0.0, evap))
+    beta = s0 / p.soil_capacity * (0.5 + 0.5 * np.clip(plants, 0, 1))
+    evap = np.where(land, np.minimum(evap * beta, s0), np.where(temp < -2.0, 0.0, evap))
     q = q + evap
-    h = q / cap
-    dz = ascent * dt
-    f_lift = (1 - np.exp(-np.maximum(dz, 0) / p.rain_lift_height)) * smoothstep(0.05, 0.5, h)
-    f_still = 1 - np.exp(
-        -days / p.rain_timescale_days * h * h * np.exp(np.minimum(dz, 0) / p.rain_sink_height)
-    )
-    rain = q * (1 - (1 - f_lift) * (1 - f_still))
+    growth = np.minimum(p.rain_rh_a * (q / cap - p.rain_rh_b), 80.0)  # exp() stays finite
+    rate = cap / p.rain_rh_capacity * np.exp(growth) * days
+    rain = np.where(q > 0, q * (1 - np.exp(-rate / np.maximum(q, 1e-30))), 0.0)
     q = q - rain
+    g = zonal_temperature_gradient(grid.lat2d, p.season)
+    front = p.front_lift * g * smoothstep(3.0, 7.0, g)
+    dz = (np.maximum(slope_ascent, 0) + front) * dt
+    lift = q * (1 - np.exp(-dz / p.rain_lift_height)) * smoothstep(0.05, 0.5, q / cap)
+    rain += lift
+    q = q - lift
     excess = np.maximum(q - cap, 0)
     rain += excess
     q -= excess
-    precip = rain / dt * SECONDS_PER_YEAR
+    wet = s0 + rain - evap
+    runoff = np.where(land, np.maximum(wet - p.soil_capacity, 0), 0.0)
+    s1 = np.where(land, np.clip(wet - runoff, 0, p.soil_capacity), 0.0)
+    per_year = SECONDS_PER_YEAR / dt
+    precip = rain * per_year
     # Sundqvist et al. (1989) from humidity; raining air is cloudy whatever its humidity.
     rh_cloud = 1 - np.sqrt(np.clip((1 - q / cap) / (1 - p.cloud_rh_critical), 0, 1))
     cloud = np.maximum(rh_cloud, 1 - np.exp(-precip / 1500))
-    return np.stack([q, precip, cloud, moisture[..., 3]], -1)
+    zero = np.zeros_like(q)
+    return (
+        np.stack([q, precip, cloud, moisture[..., 3]], -1),
+        np.stack([s1, evap * per_year, runoff * per_year, zero], -1),
+    )
 
 
 def climate_step(
@@ -298,7 +321,8 @@ def climate_step(
     a = blur_sphere(annual, grid, sigma_deg)
     s = blur_sphere(seasonal, grid, sigma_deg)
     w = weather(a, s, sx, sy, elev, moisture[..., 3], grid, p)
-    m = vapour_step(
-        moisture, w["temp"], w["u"], w["v"], w["ascent"] + w["slope_ascent"], w["land"], grid, p
-    )
+    m, _ = vapour_step(
+        moisture, np.zeros_like(moisture), w["temp"], w["u"], w["v"], w["slope_ascent"],
+        w["land"], np.zeros(grid.shape), grid, p,
+    )  # fmt: skip
     return w, m

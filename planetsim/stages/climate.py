@@ -6,7 +6,8 @@ climate stage     init: climate_init (CO2 where unset), then every step:
                   pressure -> blur_x_fine -> blur_x -> blur_y_fine -> blur_y
                                                  only when the land changed (every N steps)
                   weather                        mslp, temperature, wind (+ ascent scratch)
-water_cycle stage init: vapour_init; every step: vapour (evaporation, advection, rain, clouds)
+water_cycle stage init: vapour_init; every step: vapour_x (east-west transport), vapour
+                  (north-south transport, evaporation from sea and soil, rain, clouds)
 
 The sea-ice / land-snow rule shared with the views is SEA_ICE_BELOW_C / LAND_SNOW_BELOW_C
 here and shaders/lib/climate.glsl on the GPU.
@@ -97,6 +98,27 @@ ASCENT = register_field(
     )
 )
 
+VAPOUR_HALF = register_field(
+    FieldSpec(
+        "vapour_half",
+        ("vapour after the east-west half of the transport, kg/m^2", "", "", ""),
+        "between the water cycle's two transport passes (vapour_x writes, vapour reads)",
+        scratch=True,
+    )
+)
+SOIL = register_field(
+    FieldSpec(
+        "soil",
+        (
+            "soil water, mm (0 at sea; at most soil_capacity)",
+            "evaporation, mm/yr (sea and land)",
+            "runoff, mm/yr (rain the full soil could not take)",
+            "",
+        ),
+        "the land's water bucket and the water cycle's fluxes (vapour pass)",
+    )
+)
+
 # ---- uniforms ---------------------------------------------------------------------------------
 BLUR_EXACT = Uniform(
     "pressure_blur_exact",
@@ -124,23 +146,27 @@ CONVERGENCE_DEPTH = Uniform(
 VAPOUR_STEP = Uniform(
     "vapour_step_hours", "float", 6.0, "h", "atmospheric time per sim step", 0.01, 240.0
 )
-VAPOUR_DIFFUSIVITY = Uniform(
-    "vapour_diffusivity", "float", 7.0e5, "m^2/s", "eddy mixing of vapour", 0.0
-)
 EVAPORATION_RATE = Uniform(
     "evaporation_rate", "float", 0.4, "1/day", "ocean evaporation per unit saturation deficit", 0.0
 )
-LAND_RECYCLING = Uniform(
-    "land_recycling", "float", 0.7, "", "land evapotranspiration, fraction of its rain", 0.0, 1.0
+SOIL_CAPACITY = Uniform(
+    "soil_capacity", "float", 150.0, "mm", "water the soil holds (Manabe's bucket)", 1.0
 )
-RAIN_TIMESCALE = Uniform(
-    "rain_timescale_days", "float", 6.0, "day", "rain-out time of saturated still air", 0.01
+# Rain against column relative humidity r: P = (C / rain_rh_capacity) exp(a (r - b)) mm/day
+# (Bretherton, Peters & Back 2004, J. Climate 17:1517, fit over tropical oceans).
+RAIN_RH_A = Uniform("rain_rh_a", "float", 15.6, "", "rain's growth with humidity (Bretherton)")
+RAIN_RH_B = Uniform("rain_rh_b", "float", 0.65, "0..1", "humidity of 1 mm/day of rain", 0.0, 1.0)
+RAIN_RH_CAPACITY = Uniform(
+    "rain_rh_capacity", "float", 50.0, "kg/m^2", "saturation column the fit was made at", 1.0
+)
+VAPOUR_EDDY = Uniform(
+    "vapour_eddy", "float", 3.0e6, "m^2/s", "storms' poleward mixing of vapour", 0.0
+)
+FRONT_LIFT = Uniform(
+    "front_lift", "float", 1.0e-3, "m/s per K/1000km", "frontal ascent per temperature gradient", 0
 )
 RAIN_LIFT_HEIGHT = Uniform(
     "rain_lift_height", "float", 1500.0, "m", "ascent that rains out 63% of the vapour", 1.0
-)
-RAIN_SINK_HEIGHT = Uniform(
-    "rain_sink_height", "float", 150.0, "m", "descent that cuts rain by a factor e", 1.0
 )
 
 # Cloud fraction from relative humidity h above a critical h_c (Sundqvist, Berge &
@@ -236,32 +262,59 @@ VAPOUR_INIT = PassDecl(
     ),
 )
 
+VAPOUR_X = PassDecl(
+    name="vapour_x",
+    shader="sim/vapour_x.frag",
+    stage="water_cycle",
+    doc="vapour carried east-west by the wind, flux form (the first half of the step)",
+    fields=(
+        FieldUse("air", "in", "z: wind east, m/s"),
+        FieldUse("moisture", "in", "x: vapour kg/m^2"),
+        FieldUse("vapour_half", "out", "x: vapour after this half, kg/m^2"),
+    ),
+    uniforms=(VAPOUR_STEP,),
+)
+
 VAPOUR = PassDecl(
     name="vapour",
     shader="sim/vapour.frag",
     stage="water_cycle",
-    doc="evaporation, semi-Lagrangian advection by the wind, rain-out; precipitation, clouds",
+    doc="vapour carried north-south (flux form); evaporation, rain, clouds; the soil's water",
     fields=(
-        FieldUse("air", "in", "temperature degC, wind m/s"),
-        FieldUse("ascent", "in", "ascent m/s, land 0/1"),
+        FieldUse("air", "in", "temperature degC, wind north m/s"),
+        FieldUse("ascent", "in", "y: ascent up the slope m/s, z: land 0/1"),
+        FieldUse("life", "in", "x: plants (evaporation from the soil)"),
+        FieldUse("vapour_half", "in", "x: vapour after vapour_x, kg/m^2"),
         FieldUse(
             "moisture", "inout", "vapour kg/m^2, precipitation mm/yr, cloud 0..1", channels="xyz"
         ),
+        FieldUse("soil", "inout", "soil water mm, evaporation, runoff mm/yr", channels="xyz"),
     ),
     uniforms=(
         VAPOUR_STEP,
-        VAPOUR_DIFFUSIVITY,
         EVAPORATION_RATE,
-        LAND_RECYCLING,
-        RAIN_TIMESCALE,
+        SOIL_CAPACITY,
+        RAIN_RH_A,
+        RAIN_RH_B,
+        RAIN_RH_CAPACITY,
         RAIN_LIFT_HEIGHT,
-        RAIN_SINK_HEIGHT,
+        VAPOUR_EDDY,
+        FRONT_LIFT,
         CLOUD_RH_CRITICAL,
     ),
 )
 
 register(
-    CLIMATE_INIT, PRESSURE, BLUR_X_FINE, BLUR_X, BLUR_Y_FINE, BLUR_Y, WEATHER, VAPOUR_INIT, VAPOUR
+    CLIMATE_INIT,
+    PRESSURE,
+    BLUR_X_FINE,
+    BLUR_X,
+    BLUR_Y_FINE,
+    BLUR_Y,
+    WEATHER,
+    VAPOUR_INIT,
+    VAPOUR_X,
+    VAPOUR,
 )
 
 # The blur costs ~25 3x3-passes (llvmpipe, 512x256: ~95 ms of CPU): while plates move the land
@@ -303,8 +356,8 @@ register_stage(
 register_stage(
     Stage(
         name="water_cycle",
-        doc="evaporation, vapour carried by the wind, rain and clouds",
+        doc="vapour carried by the wind, evaporation from sea and soil, rain and clouds",
         init=(Step("vapour_init"),),
-        steps=(Step("vapour"),),
+        steps=(Step("vapour_x"), Step("vapour")),
     )
 )

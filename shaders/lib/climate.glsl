@@ -19,3 +19,21 @@ float land_snow_fraction(float temp_c, bool land, float width) {
 // Water a saturated air column holds, kg/m^2 (precipitable water): Clausius-Clapeyron's
 // ~7 %/K growth, 8 kg/m^2 at 0 degC (about 50 at 27 degC, as over the tropical ocean).
 float vapour_capacity(float temp_c) { return 8.0 * exp(0.07 * clamp(temp_c, -80.0, 60.0)); }
+
+// The latitude part of the surface temperature (the weather pass adds pressure, land, height
+// and CO2): T0 = 40 tanh(2.2 exp(-x^2 / 2)) - 15 degC, x = (lat + 5 season) / 30 (lat in deg),
+// a fit to Earth's zonal means whose thermal equator follows the season.
+float zonal_temperature(float lat_deg, float season) {
+    float x = (lat_deg + 5.0 * season) / 30.0;
+    return 40.0 * tanh(2.2 * exp(-0.5 * x * x)) - 15.0;
+}
+
+// |dT0/dy|, K per 1000 km: the equator-to-pole contrast that the mid-latitude storms live on
+// (largest near 45 deg, where the polar front lies).
+float zonal_temperature_gradient(float lat_deg, float season) {
+    float x = (lat_deg + 5.0 * season) / 30.0;
+    float e = 2.2 * exp(-0.5 * x * x);
+    float t = tanh(e);
+    float per_deg = 40.0 * (1.0 - t * t) * e * x / 30.0;
+    return abs(per_deg) / 111.195 * 1000.0;
+}

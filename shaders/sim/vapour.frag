@@ -1,23 +1,69 @@
-// vapour: one atmospheric step (vapour_step_hours) of the water cycle.
-// Reads: air (y temperature degC, zw wind m/s), ascent (x ascent from convergence m/s, y ascent
-// up the slope m/s, z land), moisture (x vapour kg/m^2, y precipitation mm/yr; w passed through).
-// Writes: moisture = (vapour kg/m^2, precipitation mm/yr, cloud cover 0..1, CO2 unchanged).
-// With dt the step (s), C = vapour_capacity(T) (kg/m^2, lib/climate.glsl):
-// 1. advection, semi-Lagrangian: departure lat - v dt / R, lon - u dt / (R cos lat) from the
-//    cell centre, q = bilinear vapour there (wrap at +-180 deg, across the poles); plus eddy
-//    mixing vapour_diffusivity * laplacian(q) * dt (long-armed 5-point stencil whose centre
-//    is the advected q, so the whole step is a convex mix of old values);
-// 2. evaporation: open sea (T >= -2 degC) E = (C - q)+ (1 - exp(-evaporation_rate dt)); land
-//    E = min(that, land_recycling * precipitation * dt) (plants and soil give back rain);
-// 3. rain: ascent dz = (ascent + slope ascent) dt, m; relative humidity h = q / C;
-//    f_lift = (1 - exp(-dz+ / rain_lift_height)) smoothstep(0.05, 0.5, h)   (air cools rising)
-//    f_still = 1 - exp(-dt / rain_timescale h^2 exp(-dz- / rain_sink_height)) (sinking air dries)
-//    rain = q (1 - (1 - f_lift)(1 - f_still)), then whatever still exceeds C (cooling air);
-// 4. precipitation = rain / dt, mm/yr (1 kg/m^2 = 1 mm); cloud fraction = max(Sundqvist et
-//    al. 1989's 1 - sqrt((1 - h) / (1 - cloud_rh_critical)) (0 below the critical humidity),
-//    1 - exp(-precipitation / 1500 mm/yr)) (raining air is cloudy).
+// vapour: the meridional half of one atmospheric step (vapour_step_hours), then evaporation,
+// rain and clouds, and the soil's water.
+// Reads: vapour_half (x vapour W kg/m^2 after vapour_x), moisture (w CO2, passed through), air
+// (y temperature
+// degC, w wind north v m/s), ascent (y ascent up the slope m/s, z land), soil (x soil water
+// mm), life (x plants 0..1). Writes: moisture = (W kg/m^2, precipitation mm/yr, cloud cover
+// 0..1, CO2); soil = (soil water mm, evaporation mm/yr, runoff mm/yr, 0).
+// dt = the step (s); C = vapour_capacity(T) (kg/m^2, lib/climate.glsl: Clausius-Clapeyron's
+// ~7 %/K); r = W / C the column relative humidity.
+// 1. Transport north, flux form (Lin & Rood 1996, as vapour_x) in s = sin(lat), where a row's
+//    cells have equal areas per unit s: a cell holds what lay between its two edges'
+//    departure latitudes phi_f - v_f dt / R (stopped at the poles), W' = the integral of W ds
+//    over them / ds, which is W + (M_south - M_north) / ds with M the vapour crossing an edge.
+//    The edges at the poles carry nothing, and neighbours share each departure latitude, so
+//    the sphere's vapour is kept to float precision. v_f is the mean of the two rows' winds plus
+//    the eddies' transport -K dW/dy as a velocity, -vapour_eddy (dW/dy) / W (at most 5 m/s):
+//    mid-latitude storms carry vapour poleward down its gradient (K = vapour_eddy poleward of
+//    45 deg from the thermal equator, tapering to 0 at 25 deg, where the Hadley cells' own
+//    winds carry it and the subtropical highs stay dry); at most 0.4 of a row a step.
+// 2. Evaporation. Sea (not ice): E = (C - W)+ (1 - exp(-evaporation_rate dt)), the bulk
+//    formula's pull toward saturation. Land: the same times beta = S / soil_capacity
+//    (0.5 + 0.5 plants), from the soil bucket S (Manabe 1969, Mon. Wea. Rev. 97:739: a 150 mm
+//    bucket, evaporation in proportion to how full it is; plants' roots reach deeper water).
+// 3. Rain. Relative humidity: P = (C / rain_rh_capacity) exp(rain_rh_a (r - rain_rh_b)) mm/day
+//    (Bretherton, Peters & Back 2004, J. Climate 17:1517: a = 15.6 and b = 0.603 over tropical
+//    oceans, where C is about rain_rh_capacity = 50 kg/m^2; b = 0.65 here, which keeps the
+//    columns as moist as Earth's; scaled by C so that the rain-out time at a given r does not
+//    depend on temperature), rain = W (1 - exp(-P dt / W)): hot
+//    but dry air (r < 0.5) hardly rains. Lifting: air forced up by dz = w dt cools and rains
+//    out W (1 - exp(-dz / rain_lift_height)) smoothstep(0.05, 0.5, r), with w the ascent up the
+//    slope (rain shadows on the lee) plus the fronts' front_lift g smoothstep(3, 7, g),
+//    g = |dT0/dy| in K per 1000 km (the storm tracks: lows form along the polar front, where
+//    the equator-to-pole contrast is steepest, lib/climate.glsl). Then whatever exceeds C.
+// 4. Soil: S' = min(S + rain - E, soil_capacity) on land (the rest runs off), 0 at sea.
+// 5. Precipitation = rain / dt in mm/yr (1 kg/m^2 = 1 mm); cloud fraction = max(Sundqvist et
+//    al. 1989's 1 - sqrt((1 - r) / (1 - cloud_rh_critical)), 1 - exp(-P / 1500 mm/yr)).
 #include "lib/grid.glsl"
 #include "lib/climate.glsl"
+
+// Latitude of the edge j between rows j - 1 and j (j = 0: south pole, H: north pole).
+float edge_lat(int j) { return -0.5 * PI + float(j) * PI / float(u_size.y); }
+
+// Departure latitude of edge j (between rows j - 1 and j): where the air that reaches the
+// edge at the end of the step was at its start. vs, vn and ws, wn: the wind north and the
+// vapour of the rows south and north of it. The poles' edges carry nothing: their own
+// latitude.
+float departure(int j, float vs, float vn, float ws, float wn, float dt) {
+    float phi = edge_lat(j);
+    if (j <= 0 || j >= u_size.y) return phi;
+    float v = 0.5 * (vs + vn);
+    // The eddies' share: -K dW/dy carried as the velocity -K (dW/dy) / W at the edge.
+    // Storms mix poleward of the Hadley cells (whose winds carry the tropics' vapour):
+    // vapour_eddy from 45 deg to the pole, none within 25 deg of the thermal equator.
+    float dy = PI * u_radius / float(u_size.y);
+    float kappa = u_vapour_eddy * smoothstep(25.0, 45.0, abs(phi / DEG + 5.0 * u_season));
+    // At most 0.4 of a row a step: a wet row between two drier ones loses vapour across both
+    // edges, and must not give more than it holds.
+    float cap = 0.4 * dy / dt;
+    v += clamp(-kappa * (wn - ws) / dy / max(0.5 * (wn + ws), 1e-3), -cap, cap);
+    return clamp(phi - v * dt / u_radius, -0.5 * PI, 0.5 * PI);
+}
+
+// Row of a latitude (the rows' own edges belong to the row north of them).
+int row_of(float phi) {
+    return clamp(int(floor((phi + 0.5 * PI) / PI * float(u_size.y))), 0, u_size.y - 1);
+}
 
 void main() {
     ivec2 p = frag_cell();
@@ -27,71 +73,77 @@ void main() {
     float dt = u_vapour_step_hours * 3600.0;
     float days = dt / 86400.0;
 
-    // Back-trace along the latitude/longitude lines (exact for a zonal wind, which then only
-    // shifts each row: linear interpolation keeps the row's sum). Past a pole the sample
-    // continues on the opposite meridian (sample_bilinear's fetch rule).
-    vec2 ll = cell_latlon(p);
-    float lat_d = ll.x - a.w * dt / u_radius;
-    float lon_d = ll.y - a.z * dt / (u_radius * cos(ll.x));
-    float q = sample_bilinear(t_moisture, latlon_to_pixel(vec2(lat_d, lon_d))).x;
-
-    // Eddy mixing: K laplacian(q) dt on a 5-point stencil whose arms are L >= sqrt(5 K dt)
-    // long (whole cells), so the step means the same distance on every grid. Conservative:
-    // one coefficient per row in longitude; in latitude a flux per pair of cells (cos-weighted
-    // interface, none across a pole), capped so that no cell gives more than 20 % per arm.
-    if (u_vapour_diffusivity > 0.0) {
-        float kdt = u_vapour_diffusivity * dt;
-        float reach = sqrt(5.0 * kdt);
-        float row_m = PI * u_radius / float(u_size.y);
-        float c = cos(ll.x);
-        float col_m = TAU * u_radius / float(u_size.x) * c;
-        int ny = max(1, int(ceil(reach / row_m)));
-        int nx = clamp(int(ceil(reach / col_m)), 1, u_size.x / 4);
-        float lx = float(nx) * col_m;
-        float ly = float(ny) * row_m;
-        float ax = min(kdt / (lx * lx), 0.2);
-        float ay = kdt / (ly * ly);
-        float arm = float(ny) * PI / float(u_size.y); // latitude to the other cell
-        // Pair conductance g = min(ay cos(mid), 0.2 min(cos here, cos there)); the change of
-        // this cell is g (q_other - q) / cos(here).
-        // No pairs across a pole (the two sides would not agree on the interface).
-        float gn = p.y + ny < u_size.y ? min(ay * cos(ll.x + 0.5 * arm), 0.2 * min(c, cos(ll.x + arm))) : 0.0;
-        float gs = p.y - ny >= 0 ? min(ay * cos(ll.x - 0.5 * arm), 0.2 * min(c, cos(ll.x - arm))) : 0.0;
-        float qe = fetch_at(t_moisture, p, ivec2(nx, 0)).x;
-        float qw = fetch_at(t_moisture, p, ivec2(-nx, 0)).x;
-        float qn = fetch_at(t_moisture, p, ivec2(0, ny)).x;
-        float qs = fetch_at(t_moisture, p, ivec2(0, -ny)).x;
-        // Centre term on the advected value: the step is a convex mix of old values (weights
-        // >= 0.2 left for the centre), so advection and mixing together stay bounded. (Adding
-        // the laplacian of the old field to the advected one instead is unstable.)
-        float wsum = 2.0 * ax + (gn + gs) / c;
-        q = q * (1.0 - wsum) + ax * (qe + qw) + (gn * qn + gs * qs) / c;
+    // The vapour between the departure latitudes of the row's two edges, per unit s. This
+    // row's and its neighbours' winds and vapour are fetched once (rows clamped at the poles,
+    // whose edges do not use them).
+    int ys = max(p.y - 1, 0);
+    int yn = min(p.y + 1, u_size.y - 1);
+    vec3 hv = vec3(texelFetch(t_vapour_half, ivec2(p.x, ys), 0).x,
+                   texelFetch(t_vapour_half, p, 0).x,
+                   texelFetch(t_vapour_half, ivec2(p.x, yn), 0).x);
+    float vs = texelFetch(t_air, ivec2(p.x, ys), 0).w;
+    float vn = texelFetch(t_air, ivec2(p.x, yn), 0).w;
+    float d0 = departure(p.y, vs, a.w, hv.x, hv.y, dt);
+    float d1 = departure(p.y + 1, a.w, vn, hv.y, hv.z, dt);
+    float lo = min(d0, d1);
+    float hi = max(d0, d1);
+    float q = 0.0;
+    int k0 = row_of(lo);
+    int k1 = min(row_of(hi), k0 + 8);
+    for (int k = k0; k <= k1; k++) {
+        float lat0 = max(lo, edge_lat(k));
+        float lat1 = min(hi, edge_lat(k + 1));
+        int o = k - p.y;
+        float wk = o == -1 ? hv.x : o == 0 ? hv.y : o == 1 ? hv.z
+                                              : texelFetch(t_vapour_half, ivec2(p.x, k), 0).x;
+        q += wk * max(sin(lat1) - sin(lat0), 0.0);
     }
+    q /= sin(edge_lat(p.y + 1)) - sin(edge_lat(p.y));
+    if (d1 < d0) q = -q; // only where trajectories cross (see below)
+    // Only where the winds' divergence over one step exceeds 1 (crossing trajectories) could
+    // this be negative; the polar filter of vapour_x keeps Earth-like winds well below that.
+    q = max(q, 0.0);
 
     float temp = a.y;
     bool land = up.z > 0.5;
     float cap = vapour_capacity(temp);
+    float soil = land ? clamp(fetch(t_soil, p).x, 0.0, u_soil_capacity) : 0.0;
     float evap = max(cap - q, 0.0) * (1.0 - exp(-u_evaporation_rate * days));
     if (land) {
-        evap = min(evap, u_land_recycling * m.y * dt / SECONDS_PER_YEAR);
+        float plants = clamp(fetch(t_life, p).x, 0.0, 1.0);
+        evap = min(evap * soil / u_soil_capacity * (0.5 + 0.5 * plants), soil);
     } else if (is_sea_ice(temp, false)) {
         evap = 0.0;
     }
     q += evap;
 
-    float h = q / cap;
-    float dz = (up.x + up.y) * dt;
-    float f_lift = (1.0 - exp(-max(dz, 0.0) / u_rain_lift_height)) * smoothstep(0.05, 0.5, h);
-    float f_still = 1.0 - exp(-days / u_rain_timescale_days * h * h
-                              * exp(min(dz, 0.0) / u_rain_sink_height));
-    float rain = q * (1.0 - (1.0 - f_lift) * (1.0 - f_still));
+    float r = q / cap;
+    float rate = cap / u_rain_rh_capacity * exp(u_rain_rh_a * (r - u_rain_rh_b)) * days;
+    // q (1 - exp(-x)), with its series where float32 would lose the small x to cancellation
+    float x = q > 0.0 ? rate / q : 0.0;
+    float rain = q * (x < 1e-3 ? x * (1.0 - 0.5 * x) : 1.0 - exp(-x));
     q -= rain;
+    // Lifting: up the slope, and along the polar front (frontal lift).
+    float grad = zonal_temperature_gradient(cell_lat_deg(p), u_season);
+    float front = u_front_lift * grad * smoothstep(3.0, 7.0, grad);
+    float dz = (max(up.y, 0.0) + front) * dt;
+    float lift = q * (1.0 - exp(-dz / u_rain_lift_height)) * smoothstep(0.05, 0.5, q / cap);
+    rain += lift;
+    q -= lift;
     float excess = max(q - cap, 0.0);
     rain += excess;
     q -= excess;
 
-    float precip = rain / dt * SECONDS_PER_YEAR;
+    float runoff = 0.0;
+    if (land) {
+        soil += rain - evap;
+        runoff = max(soil - u_soil_capacity, 0.0);
+        soil = clamp(soil - runoff, 0.0, u_soil_capacity);
+    }
+    float per_year = SECONDS_PER_YEAR / dt;
+    float precip = rain * per_year;
     float rh_cloud = 1.0 - sqrt(clamp((1.0 - q / cap) / (1.0 - u_cloud_rh_critical), 0.0, 1.0));
     float cloud = max(rh_cloud, 1.0 - exp(-precip / 1500.0));
     o_moisture = vec4(q, precip, cloud, m.w);
+    o_soil = vec4(soil, evap * per_year, runoff * per_year, 0.0);
 }

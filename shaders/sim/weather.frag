@@ -13,6 +13,7 @@
 //       diverges; sin(lat) varying with latitude adds the first term), laplacian in flux form
 //   ascent = -convergence_depth * div wind;  slope ascent = wind . grad(height above sea)
 #include "lib/grid.glsl"
+#include "lib/climate.glsl"
 
 float mslp_at(ivec2 p, ivec2 d) {
     vec2 m = fetch_at(t_climate_maps, p, d).xy;
@@ -58,9 +59,7 @@ void main() {
     float height = max(elev - u_sea_level, 0.0);
     float co2 = fetch(t_moisture, p).w;
     co2 = co2 > 0.0 ? co2 : 280.0;
-    float lat_deg = lat / DEG;
-    float x = (lat_deg + 5.0 * u_season) / 30.0;
-    float temp = 40.0 * tanh(2.2 * exp(-0.5 * x * x)) - 15.0 - (mslp - 1012.0) / 1.8
+    float temp = zonal_temperature(lat / DEG, u_season) - (mslp - 1012.0) / 1.8
                + (land ? 1.5 : 0.0) - u_lapse_rate * height / 1000.0
                + u_co2_sensitivity * log2(co2 / 280.0);
 

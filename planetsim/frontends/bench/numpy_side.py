@@ -21,7 +21,8 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     from ...stages.tectonics.table import quat_matrix
 
     g, v = sim.grid, sim.values
-    f = {n: sim.field(n).read() for n in ("terrain", "water", "air", "moisture", "life", "civ")}
+    names = ("terrain", "water", "air", "moisture", "life", "civ", "soil")
+    f = {n: sim.field(n).read() for n in names}
     t64 = f["terrain"].astype(np.float64)
     frames = rp.frames_of(sim.field("frames").read().astype(np.float64), g)
     table = driver_of(sim).table
@@ -83,8 +84,9 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     t1 = time.perf_counter()
     w = rc.weather(a, s, sx, sy, elev, moist[..., 3], g, p)
     rc.vapour_step(
-        moist, w["temp"], w["u"], w["v"], w["ascent"] + w["slope_ascent"], w["land"], g, p
-    )
+        moist, f["soil"].astype(np.float64), w["temp"], w["u"], w["v"], w["slope_ascent"],
+        w["land"], f["life"][..., 0], g, p,
+    )  # fmt: skip
     t2 = time.perf_counter()
     # The maps follow the land: with tectonics on it moves every step it runs.
     maps_every = max(int(v["climate_maps_every"]), int(v["tectonics_every"]), 1)

@@ -1,0 +1,102 @@
+"""The water cycle on synthetic continents (issue 17): layouts built here in numpy, at
+128x64, all else ocean at 4 km depth; the climate and water cycle spun up for 200 steps
+through a whole seasonal cycle (6 h of air a step), then one seasonal year measured with the
+stats module's seasonal_cycle (40 steps a month, a month of spin-up). The targets are Earth's
+contrasts: wet equatorial interiors, dry subtropical west sides, rain shadows, monsoons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planetsim.stats.seasons import SeasonalClimate, seasonal_cycle
+
+EARTH_KM = 6371.0
+SPIN_STEPS = 200
+
+
+def km_per_deg_lon(lat_deg: float) -> float:
+    return 2 * np.pi * EARTH_KM * np.cos(np.radians(lat_deg)) / 360
+
+
+def climate_of(sim, land: np.ndarray, height: np.ndarray | float = 300.0, plants: float = 0.0):
+    """The layout's seasonal climate: land at `height` m, plants covering `plants` of it."""
+    g = sim.grid
+    t = np.zeros((*g.shape, 4), np.float32)
+    t[..., 0] = np.where(land, height, -4000.0)
+    sim.field("terrain").write(t)
+    life = np.zeros((*g.shape, 4), np.float32)
+    life[..., 0] = land * plants
+    sim.field("life").write(life)
+    sim.mark_land_changed()
+    sim.set_uniform("climate_maps_every", 1)
+    sim.set_uniform("weather_every", 1)
+    for i in range(SPIN_STEPS):  # a whole year of seasons, January to January
+        sim.set_uniform("season", float(np.cos(2 * np.pi * i / SPIN_STEPS)))
+        sim.run_stage("climate")
+        sim.run_stage("water_cycle")
+    return seasonal_cycle(sim)
+
+
+def test_an_equatorial_rainforest_is_wet_deep_inland(make_sim):
+    """10 S - 10 N, 3 000 km east-west, under full plant cover: 1 000 km in from the coasts it
+    still gets at least 1 500 mm a year (the soil gives the rain back, as in the Congo)."""
+    sim = make_sim(size=(128, 64))
+    g = sim.grid
+    half = 1500 / km_per_deg_lon(0)
+    land = (np.abs(g.lat2d) < 10) & (np.abs(g.lon2d) < half)
+    c: SeasonalClimate = climate_of(sim, land, plants=1.0)
+    inland = land & (np.abs(np.abs(g.lon2d) - (half - 1000 / km_per_deg_lon(0))) < 3)
+    assert inland.any()
+    assert c.precipitation_mm_yr[inland].mean() >= 1500, c.precipitation_mm_yr[inland].mean()
+
+
+def test_a_subtropical_continent_is_a_desert_in_its_west(make_sim):
+    """15 - 35 N, 5 000 km east-west: its western half gets under 250 mm a year (the
+    subtropical high's sinking, diverging air, as over the Sahara)."""
+    sim = make_sim(size=(128, 64))
+    g = sim.grid
+    half = 2500 / km_per_deg_lon(25)
+    land = (g.lat2d > 15) & (g.lat2d < 35) & (np.abs(g.lon2d) < half)
+    c = climate_of(sim, land)
+    west = land & (g.lon2d < 0)
+    assert c.precipitation_mm_yr[west].mean() < 250, c.precipitation_mm_yr[west].mean()
+    # ... while the same latitudes over the open ocean far away are not a desert everywhere
+    assert c.precipitation_mm_yr[~land & (g.lat2d > 15) & (g.lat2d < 35)].mean() > 250
+
+
+def test_a_range_across_the_westerlies_is_three_times_wetter_on_its_windward_side(make_sim):
+    """A north-south range 3 km high and 300 km wide at 45 N, on a continent 35 - 55 N and 60
+    deg wide: the 6 deg west of it get at least 3 times the rain of the 6 deg east of it."""
+    sim = make_sim(size=(128, 64))
+    g = sim.grid
+    half = 150 / km_per_deg_lon(45)
+    land = (g.lat2d > 35) & (g.lat2d < 55) & (np.abs(g.lon2d) < 30)
+    height = 200.0 + 3000.0 * (np.abs(g.lon2d) < max(half, 180 / g.width))
+    c = climate_of(sim, land, height)
+    rows = (g.lat2d > 40) & (g.lat2d < 50)
+    ridge = np.abs(g.lon2d) < max(half, 180 / g.width)
+    edge = np.abs(g.lon2d[ridge]).max()
+    windward = rows & (g.lon2d < -edge) & (g.lon2d > -edge - 6)
+    lee = rows & (g.lon2d > edge) & (g.lon2d < edge + 6)
+    p = c.precipitation_mm_yr
+    assert p[windward].mean() >= 3 * p[lee].mean(), (p[windward].mean(), p[lee].mean())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 17: the summer share on this coast is 0.61-0.65 (measured 2026-12-02); the "
+    "summer heat low does not yet draw enough sea air inland",
+)
+def test_a_tropical_continent_has_a_summer_monsoon_on_its_southern_coast(make_sim):
+    """5 - 35 N, 6 000 km east-west: its southern coast gets at least 65 % of its rain in the
+    northern summer half-year (April - September)."""
+    sim = make_sim(size=(128, 64))
+    g = sim.grid
+    half = 3000 / km_per_deg_lon(20)
+    land = (g.lat2d > 5) & (g.lat2d < 35) & (np.abs(g.lon2d) < half)
+    c = climate_of(sim, land, plants=0.5)
+    coast = land & (g.lat2d < 5 + 1.5 * 180 / g.height)
+    monthly = c.precipitation_monthly_mm_yr
+    share = monthly[3:9].sum(0)[coast].sum() / monthly.sum(0)[coast].sum()
+    assert share >= 0.65, share
