@@ -275,3 +275,51 @@ def test_story_life_then_people(make_sim):
     assert burnt > 100.0
     assert (co2 - 280.0) * 2.13 == pytest.approx(burnt, rel=0.01)
     assert civ[..., 3].max() > 0.5
+
+
+def test_the_world_market_mines_carbon_where_nobody_lives(make_sim):
+    """People in one patch, all the carbon in another that nobody reaches: after the first run
+    (which leaves the market its numbers), each run burns dt min(D, S) GtC there, D the
+    people's demand (people_burn x era x workforce x area) and S = people_extract x the remote
+    carbon (the market's law in the pass header), and none where nobody mines on a grid that
+    is not a power of two."""
+    for size, market in (((64, 32), True), ((48, 24), False)):
+        sim = make_sim(size=size)
+        g = sim.grid
+        v = sim.values
+        v.update(
+            people_spread=0.0, people_growth=0.0, people_voyage=0.0, people_era=2.0,
+            people_burn=6.0, people_extract=0.05, people_every=1, dt=1.0, people_appeared=True,
+        )  # fmt: skip
+        world(sim, 200.0, 15.0, 1000.0)
+        life = np.zeros((*g.shape, 4), np.float32)
+        life[..., 0] = 1.0
+        life[..., 3] = 1.0  # all land
+        sim.field("life").write(life)
+        x = np.arange(g.width)[None, :] * np.ones(g.shape)
+        people = (x < g.width // 8) & (np.abs(g.lat2d) < 40)
+        remote = (x >= g.width // 2) & (x < 3 * g.width // 4)
+        civ = np.zeros((*g.shape, 4), np.float32)
+        civ[..., 0] = 100.0 * people
+        civ[..., 1] = 2.0 * remote
+        sim.field("civ").write(civ)
+        # The demand, from the documented law: workforce = N + a quarter of the 4 neighbours'.
+        n = civ[..., 0].astype(np.float64)
+        near = sum(g.neighbour(n, dx, dy) for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)))
+        near[0] -= g.neighbour(n, 0, -1)[0]  # no neighbour across a pole
+        near[-1] -= g.neighbour(n, 0, 1)[-1]
+        area_km2 = g.cell_area_m2 * 1e-6
+        demand = float((6.0 * 2.0 * (n + 0.25 * near) * area_km2 * 1e-9).sum())
+        sim.run_stage("people")  # the first run: the market learns the numbers
+        c1 = read(sim, "civ")[..., 1]
+        assert np.allclose(c1[remote], 2.0)  # nobody mined there yet
+        sim.run_stage("people")
+        c2 = read(sim, "civ")[..., 1]
+        burnt = float((c1 - c2)[remote].sum())
+        if market:
+            supply = 0.05 * float(c1[remote].sum())
+            want = min(demand, supply)
+            assert demand > 0.01 * supply  # the case is not trivial
+            np.testing.assert_allclose(burnt, want, rtol=2e-3)
+        else:
+            assert burnt == 0.0

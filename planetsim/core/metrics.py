@@ -28,6 +28,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("carnivores", "field units", "area-weighted global mean of life.z"),
     ("people", "people", "total people (density per km^2 times cell area)"),
     ("emissions", "GtC/yr", "total emission rate (sum over cells)"),
+    ("buried_carbon", "GtC", "fossil carbon still in the ground (sum over cells)"),
+    ("people_tropics", "0..1", "share of the people within 20 deg of the equator"),
 )
 NAMES = tuple(c[0] for c in COLUMNS)
 
@@ -45,6 +47,8 @@ def metrics(sim: Simulation) -> dict[str, float]:
     sea = float(sim.values.get("sea_level", 0.0))
     area_km2 = g.cell_area_m2 / 1e6
 
+    heads = civ[..., 0].astype(np.float64) * area_km2
+
     def mean(a: np.ndarray) -> float:
         return float((a.astype(np.float64) * w).sum())
 
@@ -61,8 +65,10 @@ def metrics(sim: Simulation) -> dict[str, float]:
         "plants": mean(life[..., 0]),
         "herbivores": mean(life[..., 1]),
         "carnivores": mean(life[..., 2]),
-        "people": float((civ[..., 0].astype(np.float64) * area_km2).sum()),
+        "people": float(heads.sum()),
         "emissions": float(civ[..., 2].astype(np.float64).sum()),
+        "buried_carbon": float(civ[..., 1].astype(np.float64).sum()),
+        "people_tropics": float(heads[np.abs(g.lat) < 20].sum() / max(heads.sum(), 1e-30)),
     }
 
 

@@ -6,7 +6,8 @@ People appear once, when the stage runs with `people_on` true: the stage hook pi
 habitable land cell (one readback, once) unless the preset names `people_origin`, and
 rescales the buried carbon to `carbon_reserve` GtC (0 keeps what the life stage buried).
 Both passes run every `people_every` sim steps (default 4, within the frame budget) on the
-same steps, so what `people` emits `carbon` books; rates are per year times
+same steps, so what `people` emits `carbon` books; carbon that nobody lives on is mined for
+the world's demand (the `market` field, a step behind); rates are per year times
 dt = people_every * u_dt, with clamps (named in the shader headers) that keep both yearly and
 geological steps stable. Before each step the hook also builds the mipmaps of the scratch
 field `carbon_mean`, whose 1x1 level is the exact global mean CO2 the carbon pass mixes to.
@@ -27,6 +28,23 @@ PEOPLE_EVERY = Uniform(
     "people_every", "int", 4, "steps", "run people and carbon every N steps (dt = N u_dt)", 1
 )
 
+MARKET = register_field(
+    FieldSpec(
+        "market",
+        (
+            "demand the cell's own mines could not meet, GtC/yr",
+            "what the cell's carbon could still give at the extraction limit, GtC/yr",
+            "1 + the sim step of the people run that wrote it (tells fresh mipmaps)",
+            "(unused)",
+        ),
+        "the fossil-carbon market: the stage hook builds its mipmaps (1x1: the global means)",
+        scratch=True,
+    )
+)
+MARKET_LOD = Uniform(
+    "market_lod", "int", -1, "", "mip level of the market's 1x1 means (hook; -1 none)"
+)
+
 PEOPLE = PassDecl(
     name="people",
     shader="sim/people.frag",
@@ -36,9 +54,11 @@ PEOPLE = PassDecl(
         FieldUse("civ", "inout", "x people/km^2, y carbon GtC, z emission GtC/yr, w light"),
         FieldUse("air", "in", "y temperature, degC: comfort and heat limit"),
         FieldUse("life", "in", "x plants: food; w land mask from the life pass (4 neighbours)"),
+        FieldUse("market", "inout", "unmet demand, spare supply (1x1 mip: global means)"),
     ),
     uniforms=(
         PEOPLE_EVERY,
+        MARKET_LOD,
         Uniform("people_on", "bool", True, "", "people exist (the story switches them on)"),
         Uniform("people_origin", "vec2", NO_ORIGIN, "deg", "lat, lon of the first people"),
         Uniform("people_seed", "float", 1.0, "1/km^2", "density of the first settlement", 0.0),
@@ -125,17 +145,20 @@ def _power_of_two(n: int) -> bool:
 
 def people_hook(sim: Any) -> None:
     """Before each step of the stage. On a step where carbon runs: build the mipmaps of the
-    carbon pass's last output (on the GPU, no readback), whose 1x1 level is the exact global
-    mean CO2 (power-of-two grids only; others mix by the butterfly alone). Once, when people
+    carbon pass's last output and of the people pass's market (on the GPU, no readback),
+    whose 1x1 levels are the exact global mean CO2 and the world's unmet demand and spare
+    supply (power-of-two grids only; on others CO2 mixes by the butterfly alone and people
+    burn only what they mine themselves). Once, when people
     first appear: pick the origin and rescale the buried carbon (the stage's one readback)."""
     v = sim.values
     g = sim.grid
     if sim.stage_runs("people") % max(int(v["people_every"]), 1) == 0:
         if _power_of_two(g.width) and _power_of_two(g.height):
             sim.field("carbon_mean").front.build_mipmaps()
-            v["carbon_mean_lod"] = int(g.width).bit_length() - 1
+            sim.field("market").front.build_mipmaps()
+            v["carbon_mean_lod"] = v["market_lod"] = int(g.width).bit_length() - 1
         else:
-            v["carbon_mean_lod"] = -1
+            v["carbon_mean_lod"] = v["market_lod"] = -1
     if v["people_appeared"] or not v["people_on"]:
         return
     v["people_appeared"] = True

@@ -1,8 +1,10 @@
 // people: settlement, logistic growth, migration, burning of buried carbon, night light.
 // Reads: civ (x people/km^2: this cell and 4 neighbours; y buried carbon, GtC per cell),
+//   market (the last run's unmet demand and spare supply: at this cell, and the 1x1 mip),
 //   life (x plants; w land mask, written by the life pass: this cell and 4 neighbours),
 //   air (y temperature, degC).
-// Writes: civ = (people/km^2, carbon GtC, emission GtC/yr, night light 0..1).
+// Writes: civ = (people/km^2, carbon GtC, emission GtC/yr, night light 0..1); market =
+//   (unmet demand GtC/yr, spare supply GtC/yr, 1 + step, 0).
 // Rates are per year, applied over dt = people_every * u_dt years (the pass runs every
 // people_every sim steps):
 //   K  = people_capacity * min(plants / people_plant_ref, 1) * comfort(T)      (1/km^2)
@@ -17,10 +19,15 @@
 //        exceeds the seed; later, voyagers: a coastal land cell with K > people_seed is
 //        settled at people_seed with chance people_voyage * people_era * dt a step (a hash of
 //        seed, step and cell), so continents the first people cannot walk to fill up too.
-//   burning: B = min(C, dt * min(people_burn * people_era * M * A_km2 * 1e-9,
-//        people_extract * C)) GtC; C' = C - B; emission z = B / dt (GtC/yr), where the
+//   burning: demand D = people_burn * people_era * M * A_km2 * 1e-9 GtC/yr, where the
 //        workforce M = N2 + (sum of the 4 neighbours' N) / 4: people mine the next cell too,
-//        and drill the shelf off their coast.
+//        and drill the shelf off their coast; local supply L = min(D, people_extract * C);
+//        and the world market: the demand that local mines cannot meet is met from every
+//        cell's spare capacity S = people_extract * C - L in proportion, r = min(mean(D - L)
+//        / mean(S), 1) from the market's 1x1 mipmap of the last run (the stage hook builds
+//        it; r = 0 on grids that are not powers of two), so carbon under land nobody lives on
+//        is extracted as demand follows; B = min(C, dt (L + r S)) GtC; C' = C - B; emission
+//        z = B / dt (GtC/yr). The market gets this run's D - L and S for the next run.
 //   light: w = 1 - exp(-N2 * min(people_era, 1) / people_light).
 // Populations are capacity-limited (logistic), never clamped.
 #include "lib/grid.glsl"
@@ -85,7 +92,16 @@ void main() {
 
     float area = cell_km2(p);
     float want = u_people_burn * u_people_era * (n + 0.25 * near) * area * 1.0e-9;
-    float burn = min(c.y, dt * min(want, u_people_extract * c.y));
+    float local = min(want, u_people_extract * c.y);
+    float spare = max(u_people_extract * c.y - local, 0.0);
+    float r = 0.0;
+    vec4 last = fetch(t_market, p);
+    if (u_market_lod >= 0) {
+        vec4 mean = texelFetch(t_market, ivec2(0), u_market_lod);
+        if (last.z > 0.0 && mean.z == last.z && mean.y > 0.0) r = min(mean.x / mean.y, 1.0);
+    }
+    float burn = min(c.y, dt * (local + r * spare));
     float light = 1.0 - exp(-n * min(u_people_era, 1.0) / u_people_light);
     o_civ = vec4(n, c.y - burn, dt > 0.0 ? burn / dt : 0.0, light);
+    o_market = vec4(want - local, spare, float(u_step + 1), 0.0);
 }
