@@ -91,7 +91,7 @@ TARGETS = (
      lambda r: f"{r['hack_exponent']:.3f}"),
     ("closed basins 5-30 % of land", lambda r: 0.05 <= r["endorheic_share"] <= 0.30,
      lambda r: f"{100 * r['endorheic_share']:.1f} %"),
-    ("flow at the outlets within 5 % of stats, as the story left the lakes",
+    ("flow at the outlets within 5 % of stats, as the next routing run routes it",
      lambda r: r["live_max_rel"] <= 0.05,
      lambda r: f"{r['live_within_5pc']} of {r['live_outlets']} "
                f"(max {100 * r['live_max_rel']:.0f} %)"),

@@ -338,6 +338,12 @@ WEATHER_EVERY = Uniform(
     "weather_every", "int", 1, "steps", "recompute mslp, temperature and wind every N steps", 1
 )
 
+# The water cycle may run every N steps with N times the air's hours a run (a story sets
+# water_every = 2 with vapour_step_hours = 12: the same air a step at half the passes).
+WATER_EVERY = Uniform(
+    "water_every", "int", 1, "steps", "run the water cycle every N steps (its hours a run)", 1
+)
+
 _MAPS = tuple(Step(n) for n in ("pressure", "blur_x_fine", "blur_x", "blur_y_fine", "blur_y"))
 register_stage(
     Stage(
@@ -358,6 +364,7 @@ register_stage(
         name="water_cycle",
         doc="vapour carried by the wind, evaporation from sea and soil, rain and clouds",
         init=(Step("vapour_init"),),
-        steps=(Step("vapour_x"), Step("vapour")),
+        steps=(Step("vapour_x", every="water_every"), Step("vapour", every="water_every")),
+        params=(WATER_EVERY,),
     )
 )

@@ -81,6 +81,7 @@ def seasonal_cycle(
     state = sim.get_state()
     try:
         sim.values["weather_every"] = 1
+        sim.values["water_every"] = 1
         sim.values["climate_maps_every"] = 1
         for i in range(spin):  # the last weeks of the year before, ending at 1 January
             _season_step(sim, ((i - spin + 0.5) / n) % 1.0)
