@@ -36,11 +36,10 @@ def ocean(sim) -> np.ndarray:
     return np.full(sim.grid.shape, -4000.0)
 
 
-def random_terrain(grid, seed: int = 3) -> np.ndarray:
-    """Blobby continents with mountains: a smoothed random field, about half land."""
-    rng = np.random.default_rng(seed)
+def smooth_noise(grid, rng, passes: int) -> np.ndarray:
+    """Unit-variance noise averaged over each cell and its 4 neighbours `passes` times."""
     a = rng.normal(size=grid.shape)
-    for _ in range(6):
+    for _ in range(passes):
         a = (
             a
             + grid.neighbour(a, 1, 0)
@@ -48,7 +47,12 @@ def random_terrain(grid, seed: int = 3) -> np.ndarray:
             + grid.neighbour(a, 0, 1)
             + grid.neighbour(a, 0, -1)
         ) / 5
-    return (a / a.std() * 2000.0).astype(np.float32)
+    return a / a.std()
+
+
+def random_terrain(grid, seed: int = 3) -> np.ndarray:
+    """Blobby continents with mountains: a smoothed random field, about half land."""
+    return (smooth_noise(grid, np.random.default_rng(seed), 6) * 2000.0).astype(np.float32)
 
 
 def params(sim, **kw) -> ref.ClimateParams:
@@ -349,16 +353,7 @@ def test_sea_ice_and_snow_rule_glsl_matches_python(make_sim):
 # ---- water cycle ------------------------------------------------------------------------------
 def smooth_wind(grid, rng, scale: float, passes: int = 4) -> np.ndarray:
     """A smooth random wind component (m/s): noise averaged over neighbours a few times."""
-    a = rng.normal(0.0, scale, grid.shape)
-    for _ in range(passes):
-        a = (
-            a
-            + grid.neighbour(a, 1, 0)
-            + grid.neighbour(a, -1, 0)
-            + grid.neighbour(a, 0, 1)
-            + grid.neighbour(a, 0, -1)
-        ) / 5
-    return a / a.std() * scale
+    return smooth_noise(grid, rng, passes) * scale
 
 
 def sphere_wind(grid, rng, turn: float, spread: float) -> tuple[np.ndarray, np.ndarray]:

@@ -28,6 +28,11 @@ PEOPLE_EVERY = Uniform(
     "people_every", "int", 4, "steps", "run people and carbon every N steps (dt = N u_dt)", 1
 )
 
+# The mip level whose single texel is a grid-sized field's mean: carbon_mean's and the
+# market's alike (the stage hook sets it; -1 on grids that are not powers of two).
+MEAN_LOD = Uniform(
+    "carbon_mean_lod", "int", -1, "", "mip level of a field's 1x1 mean (hook; -1 none)"
+)
 MARKET = register_field(
     FieldSpec(
         "market",
@@ -40,9 +45,6 @@ MARKET = register_field(
         "the fossil-carbon market: the stage hook builds its mipmaps (1x1: the global means)",
         scratch=True,
     )
-)
-MARKET_LOD = Uniform(
-    "market_lod", "int", -1, "", "mip level of the market's 1x1 means (hook; -1 none)"
 )
 
 PEOPLE = PassDecl(
@@ -58,7 +60,7 @@ PEOPLE = PassDecl(
     ),
     uniforms=(
         PEOPLE_EVERY,
-        MARKET_LOD,
+        MEAN_LOD,
         Uniform("people_on", "bool", True, "", "people exist (the story switches them on)"),
         Uniform("people_origin", "vec2", NO_ORIGIN, "deg", "lat, lon of the first people"),
         Uniform("people_seed", "float", 1.0, "1/km^2", "density of the first settlement", 0.0),
@@ -90,9 +92,6 @@ CARBON_MEAN = register_field(
         "what the carbon pass averages globally: the stage hook builds its mipmaps",
         scratch=True,
     )
-)
-MEAN_LOD = Uniform(
-    "carbon_mean_lod", "int", -1, "", "mip level of carbon_mean's 1x1 mean (hook; -1 none)"
 )
 
 CARBON = PassDecl(
@@ -156,9 +155,9 @@ def people_hook(sim: Any) -> None:
         if _power_of_two(g.width) and _power_of_two(g.height):
             sim.field("carbon_mean").front.build_mipmaps()
             sim.field("market").front.build_mipmaps()
-            v["carbon_mean_lod"] = v["market_lod"] = int(g.width).bit_length() - 1
+            v["carbon_mean_lod"] = int(g.width).bit_length() - 1
         else:
-            v["carbon_mean_lod"] = v["market_lod"] = -1
+            v["carbon_mean_lod"] = -1
     if v["people_appeared"] or not v["people_on"]:
         return
     v["people_appeared"] = True

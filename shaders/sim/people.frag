@@ -96,8 +96,8 @@ void main() {
     float spare = max(u_people_extract * c.y - local, 0.0);
     float r = 0.0;
     vec4 last = fetch(t_market, p);
-    if (u_market_lod >= 0) {
-        vec4 mean = texelFetch(t_market, ivec2(0), u_market_lod);
+    if (u_carbon_mean_lod >= 0) {
+        vec4 mean = texelFetch(t_market, ivec2(0), u_carbon_mean_lod);
         if (last.z > 0.0 && mean.z == last.z && mean.y > 0.0) r = min(mean.x / mean.y, 1.0);
     }
     float burn = min(c.y, dt * (local + r * spare));
