@@ -390,6 +390,7 @@ def test_vapour_passes_match_reference(make_sim):
     m[..., 0] = rng.uniform(0, 40, g.shape)
     m[..., 3] = 415.0
     air = np.zeros((*g.shape, 4), np.float32)
+    air[..., 0] = rng.uniform(995, 1030, g.shape)
     air[..., 1] = rng.uniform(-20, 35, g.shape)
     air[..., 2] = smooth_wind(g, rng, 30.0)
     air[..., 3] = smooth_wind(g, rng, 15.0)
@@ -406,9 +407,9 @@ def test_vapour_passes_match_reference(make_sim):
     water_step(sim)
     out = sim.field("moisture").read()
     sout = sim.field("soil").read()
-    want, wsoil = ref.vapour_step(
+    want, wsoil, wcloud = ref.vapour_step(
         m.astype(float), soil.astype(float), air[..., 1], air[..., 2], air[..., 3],
-        asc[..., 1], asc[..., 2], life[..., 0], g, params(sim),
+        asc[..., 1], asc[..., 2], life[..., 0], g, params(sim), air[..., 0],
     )  # fmt: skip
     np.testing.assert_allclose(out[..., 0], want[..., 0], atol=1e-4 * 40)
     np.testing.assert_allclose(out[..., 1], want[..., 1], atol=1e-4 * want[..., 1].max())
@@ -416,6 +417,7 @@ def test_vapour_passes_match_reference(make_sim):
     np.testing.assert_array_equal(out[..., 3], 415.0)  # CO2 passed through
     for c in range(3):
         np.testing.assert_allclose(sout[..., c], wsoil[..., c], atol=1e-4 * wsoil[..., c].max())
+    np.testing.assert_allclose(sim.field("cloud").read(), wcloud, atol=1e-3)
 
 
 def advection_only(sim, u, v, hours: float) -> None:
@@ -579,21 +581,23 @@ def still_air(sim, temp_c: float, land: bool) -> None:
 
 def test_rain_follows_the_relative_humidity_law(make_sim):
     """Still sea air, no evaporation: one step's rain from a column at relative humidity r is
-    W (1 - exp(-P dt / W)) with P = (C / 50) exp(15.6 (r - b)) mm/day (Bretherton et al. 2004,
-    scaled by the capacity C = 8 exp(0.07 T)); above saturation the excess rains too."""
+    W (1 - exp(-P dt / W)) with P = (C / C_fit) exp(15.6 (r - b)) mm/day (Bretherton et al.
+    2004, whose fit was made at a saturation column C_fit of 70 kg/m^2, scaled by the capacity
+    C = 11 exp(0.07 T)); above saturation the excess rains too."""
     sim = make_sim()
     g = sim.grid
     still_air(sim, 25.0, land=False)
     sim.set_uniform("evaporation_rate", 0.0)
     r = np.linspace(0.2, 1.3, g.width)[None, :] * np.ones(g.shape)
-    cap = 8.0 * np.exp(0.07 * 25.0)
+    cap = 11.0 * np.exp(0.07 * 25.0)
     set_field(sim, "moisture", {0: r * cap, 1: 0.0})
     water_step(sim)
     got = sim.field("moisture").read()[..., 1]
     hours = sim.values["vapour_step_hours"]
     b = sim.values["rain_rh_b"]
     q = r * cap
-    rate = cap / 50.0 * np.exp(15.6 * (r - b)) * hours / 24.0  # mm this step
+    assert sim.values["rain_rh_capacity"] == 70.0
+    rate = cap / 70.0 * np.exp(15.6 * (r - b)) * hours / 24.0  # mm this step
     rain = q * (1 - np.exp(-rate / q))
     rain += np.maximum(q - rain - cap, 0.0)
     want = rain / (hours * 3600) * 365.25 * 86400

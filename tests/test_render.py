@@ -266,15 +266,45 @@ def test_equalised_pattern_cuts_any_share_of_the_sphere():
     assert (np.diff(u.ravel()[order]) > 0).all()
 
 
-def _sunlit_ocean(make_sim, cover: float, cam: Camera) -> np.ndarray:
+def _sunlit_ocean(make_sim, cover: float, cam: Camera, kind: str = "y") -> np.ndarray:
+    """The globe over a warm sea under cloud cover `cover` of one type (the cloud field's
+    channel `kind`: x humidity, y convective, z stratocumulus, w storm)."""
     sim = make_sim()
     sim.set_uniform("surface_heat", 0.0)
     _write(sim, "terrain", x=-3000.0)
     _write(sim, "air", y=15.0)  # no sea ice
     _write(sim, "moisture", z=cover)
+    _write(sim, "cloud", **{kind: cover})
     sim.set_uniform("sun_dir", (1.0, 0.0, 0.0))  # noon where we look
     img = render_frame(sim, "globe", "biome", (128, 128), cam, label=False, overlays=(), time=0)
     return img.astype(np.float64).mean(-1)
+
+
+def test_thin_cloud_lets_the_sea_show_and_thick_cloud_reflects_as_its_optical_depth_says(make_sim):
+    """A full deck of one cloud type over a dark sea at noon: each pixel lies between the
+    two-stream reflectance R = tau / (tau + 7.7) of the type's optical thickness (ISCCP:
+    humidity cloud 2, deep convection 32) thinned to 0.35 tau at the rims and thickened to
+    1.25 tau inside: R times the sunlight plus the sea seen through, (1 - R)^2 of it (the
+    light passes the cloud down and up)."""
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    lon, lat, disc = _globe_lonlat(128, cam)
+    centre = disc & (np.cos(np.radians(lat)) * np.cos(np.radians(lon)) > 0.9)  # mu > 0.9
+    mu = np.cos(np.radians(lat)) * np.cos(np.radians(lon))
+    clear = _sunlit_ocean(make_sim, 0.0, cam) / 255
+    centre &= clear < 0.98  # not the sun's glint, clipped at white in the clear picture
+    for kind, tau in (("x", 2.0), ("y", 32.0)):
+        got = _sunlit_ocean(make_sim, 1.0, cam, kind) / 255
+        bounds = []
+        for t in (0.35 * tau, 1.25 * tau):
+            r = t / (t + 7.7)
+            # The sky's haze (grey mean 0.025 by day) lies above the cloud; the sea's own
+            # albedo (under 0.1) in the bounce term would move this by < 1 %.
+            haze = 0.025
+            bounds.append(r * 0.97 * (0.04 + 0.96 * mu) + (clear - haze) * (1 - r) ** 2 + haze)
+        lo, hi = np.minimum(*bounds), np.maximum(*bounds)
+        assert (got[centre] >= lo[centre] - 0.02).all() and (got[centre] <= hi[centre] + 0.02).all()
+        # most of a full deck is thick inside (the pattern is above 0.3 on 70 % of the sky)
+        assert (np.abs(got - hi)[centre] < 0.03).mean() > 0.5, kind
 
 
 def test_globe_clouds_cover_their_share_of_the_sky_in_patches(make_sim):
@@ -284,6 +314,7 @@ def test_globe_clouds_cover_their_share_of_the_sky_in_patches(make_sim):
     cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
     _, _, disc = _globe_lonlat(128, cam)
     clear, full = _sunlit_ocean(make_sim, 0.0, cam), _sunlit_ocean(make_sim, 1.0, cam)
+    # (deep convective cloud, optical thickness 32: bright white, the ground hidden)
     lit = disc & (full - clear > 80)
     assert lit.mean() > 0.4
     for c in (0.25, 0.6):

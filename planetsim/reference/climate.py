@@ -26,15 +26,19 @@ class ClimateParams:
     wind_scale: float = 0.15  # m/s per hPa/1000 km
     convergence_depth: float = 6000.0  # m
     vapour_step_hours: float = 6.0
-    evaporation_rate: float = 0.4  # 1/day
+    evaporation_rate: float = 0.3  # 1/day
     soil_capacity: float = 150.0  # mm
     rain_rh_a: float = 15.6
-    rain_rh_b: float = 0.65
-    rain_rh_capacity: float = 50.0  # kg/m^2
+    rain_rh_b: float = 0.7
+    rain_rh_capacity: float = 70.0  # kg/m^2
     rain_lift_height: float = 1500.0  # m
     vapour_eddy: float = 3.0e6  # m^2/s
-    front_lift: float = 1.0e-3  # m/s per K/1000 km
-    cloud_rh_critical: float = 0.8
+    front_lift: float = 0.7e-3  # m/s per K/1000 km
+    cloud_rh_critical: float = 0.35
+    sc_lts_equator: float = 12.5  # K
+    sc_free_share: float = 0.65
+    sc_advection_days: float = 5.0
+    storm_cloud: float = 0.85
 
 
 # ---- pressure ---------------------------------------------------------------------------------
@@ -171,7 +175,7 @@ def weather(
 # ---- water cycle ------------------------------------------------------------------------------
 def vapour_capacity(temp_c: np.ndarray) -> np.ndarray:
     """Precipitable water of saturated air, kg/m^2 (lib/climate.glsl)."""
-    return 8.0 * np.exp(0.07 * np.clip(temp_c, -80.0, 60.0))
+    return 11.0 * np.exp(0.07 * np.clip(temp_c, -80.0, 60.0))
 
 
 def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
@@ -264,10 +268,12 @@ def vapour_step(
     plants: np.ndarray,
     grid: Grid,
     p: ClimateParams,
-) -> tuple[np.ndarray, np.ndarray]:
+    mslp: np.ndarray | float = 1012.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One water-cycle step (vapour_x, then vapour): returns moisture (H, W, 4) = vapour,
-    precipitation mm/yr, cloud, CO2 and soil (H, W, 4) = soil water mm, evaporation mm/yr,
-    runoff mm/yr, 0."""
+    precipitation mm/yr, cloud cover, CO2; soil (H, W, 4) = soil water mm, evaporation mm/yr,
+    runoff mm/yr, 0; and the cloud types' covers (H, W, 4): humidity, convective,
+    stratocumulus, storm (cloud_parts)."""
     dt = p.vapour_step_hours * 3600
     days = dt / 86400
     land = np.asarray(land) > 0.5
@@ -297,14 +303,46 @@ def vapour_step(
     s1 = np.where(land, np.clip(wet - runoff, 0, p.soil_capacity), 0.0)
     per_year = SECONDS_PER_YEAR / dt
     precip = rain * per_year
-    # Sundqvist et al. (1989) from humidity; raining air is cloudy whatever its humidity.
-    rh_cloud = 1 - np.sqrt(np.clip((1 - q / cap) / (1 - p.cloud_rh_critical), 0, 1))
-    cloud = np.maximum(rh_cloud, 1 - np.exp(-precip / 1500))
+    parts = cloud_parts(q / cap, precip, land, np.asarray(mslp), v, grid, p)
+    cover = 1 - np.prod(1 - parts, axis=-1)
     zero = np.zeros_like(q)
     return (
-        np.stack([q, precip, cloud, moisture[..., 3]], -1),
+        np.stack([q, precip, cover, moisture[..., 3]], -1),
         np.stack([s1, evap * per_year, runoff * per_year, zero], -1),
+        parts,
     )
+
+
+def cloud_parts(
+    rh: np.ndarray,
+    precip: np.ndarray,
+    land: np.ndarray,
+    mslp: np.ndarray,
+    v: np.ndarray,
+    grid: Grid,
+    p: ClimateParams,
+) -> np.ndarray:
+    """The four cloud types' covers (H, W, 4) from the column humidity rh, the rain (mm/yr),
+    the land, sea-level pressure (hPa) and the wind north (m/s): Sundqvist et al. (1989) on the
+    column, Slingo (1987)'s convective cloud, Klein & Hartmann (1993)'s stratocumulus against
+    the lower-tropospheric stability, and the storms' frontal cloud."""
+    lat = grid.lat2d
+    humid = 1 - np.sqrt(np.clip((1 - rh) / (1 - p.cloud_rh_critical), 0, 1))
+    with np.errstate(divide="ignore"):
+        convective = np.clip(0.245 + 0.125 * np.log(np.maximum(precip, 0) / 365.25), 0, 0.8)
+
+    def t0(lat_deg: np.ndarray | float) -> np.ndarray:
+        x = (np.asarray(lat_deg) + 5.0 * p.season) / 30.0
+        return 40.0 * np.tanh(2.2 * np.exp(-0.5 * x * x)) - 15.0
+
+    # The air at 700 hPa keeps sc_free_share of the surface's contrast with the thermal equator.
+    lts = p.sc_lts_equator + (1 - p.sc_free_share) * (t0(-5.0 * p.season) - t0(lat))
+    lts = lts + (mslp - 1012.0) / 1.8
+    g = zonal_temperature_gradient(lat, p.season)  # K per 1000 km
+    lts = lts + (-v * np.sign(lat)) * g * 1e-6 * p.sc_advection_days * 86400
+    strato = np.where(land, 0.0, np.clip(0.057 * lts - 0.5573, 0, 0.8))
+    storm = p.storm_cloud * smoothstep(3.0, 7.0, g) * smoothstep(0.05, 0.5, rh)
+    return np.stack(np.broadcast_arrays(humid, convective, strato, storm), -1)
 
 
 def climate_step(
@@ -321,8 +359,8 @@ def climate_step(
     a = blur_sphere(annual, grid, sigma_deg)
     s = blur_sphere(seasonal, grid, sigma_deg)
     w = weather(a, s, sx, sy, elev, moisture[..., 3], grid, p)
-    m, _ = vapour_step(
+    m, _, _ = vapour_step(
         moisture, np.zeros_like(moisture), w["temp"], w["u"], w["v"], w["slope_ascent"],
-        w["land"], np.zeros(grid.shape), grid, p,
+        w["land"], np.zeros(grid.shape), grid, p, w["mslp"],
     )  # fmt: skip
     return w, m

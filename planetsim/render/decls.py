@@ -31,6 +31,7 @@ _READS = tuple(
 _OUT = FieldUse("view", "out", "RGBA8 picture (not a field: a target texture)")
 # Not a field either: the pattern the globe's clouds are cut from (Views.cloud_noise).
 _CLOUD_NOISE = FieldUse("cloud_noise", "in", "baked cloud pattern, uniform 0..1 by area")
+_CLOUD_TYPES = FieldUse("cloud", "in", "each cloud type's cover: the clouds' optical thickness")
 
 COMMON_UNIFORMS = (
     Uniform("flow_max", "float", 1.0, "cells", "largest flow accumulation: river colour scale"),
@@ -74,7 +75,7 @@ GLOBE_VIEW = ViewDecl(
     shader="render/globe.frag",
     stage="render",
     doc="lit sphere: ocean glint, biomes, ice, clouds, rim, molten glow, night lights",
-    fields=(*_READS, _CLOUD_NOISE, _OUT),
+    fields=(*_READS, _CLOUD_TYPES, _CLOUD_NOISE, _OUT),
     uniforms=(
         *COMMON_UNIFORMS,
         *(

@@ -118,6 +118,18 @@ SOIL = register_field(
         "the land's water bucket and the water cycle's fluxes (vapour pass)",
     )
 )
+CLOUD = register_field(
+    FieldSpec(
+        "cloud",
+        (
+            "humidity cloud (thin layers and cirrus), cover 0..1",
+            "convective cloud (rising with rain), cover 0..1",
+            "marine stratocumulus, cover 0..1",
+            "storm cloud (the fronts of mid-latitude lows), cover 0..1",
+        ),
+        "the cover of each cloud type; they overlap at random into moisture.z (vapour pass)",
+    )
+)
 
 # ---- uniforms ---------------------------------------------------------------------------------
 BLUR_EXACT = Uniform(
@@ -147,7 +159,7 @@ VAPOUR_STEP = Uniform(
     "vapour_step_hours", "float", 6.0, "h", "atmospheric time per sim step", 0.01, 240.0
 )
 EVAPORATION_RATE = Uniform(
-    "evaporation_rate", "float", 0.4, "1/day", "ocean evaporation per unit saturation deficit", 0.0
+    "evaporation_rate", "float", 0.3, "1/day", "ocean evaporation per unit saturation deficit", 0.0
 )
 SOIL_CAPACITY = Uniform(
     "soil_capacity", "float", 150.0, "mm", "water the soil holds (Manabe's bucket)", 1.0
@@ -155,31 +167,53 @@ SOIL_CAPACITY = Uniform(
 # Rain against column relative humidity r: P = (C / rain_rh_capacity) exp(a (r - b)) mm/day
 # (Bretherton, Peters & Back 2004, J. Climate 17:1517, fit over tropical oceans).
 RAIN_RH_A = Uniform("rain_rh_a", "float", 15.6, "", "rain's growth with humidity (Bretherton)")
-RAIN_RH_B = Uniform("rain_rh_b", "float", 0.65, "0..1", "humidity of 1 mm/day of rain", 0.0, 1.0)
+RAIN_RH_B = Uniform("rain_rh_b", "float", 0.7, "0..1", "humidity of 1 mm/day of rain", 0.0, 1.0)
 RAIN_RH_CAPACITY = Uniform(
-    "rain_rh_capacity", "float", 50.0, "kg/m^2", "saturation column the fit was made at", 1.0
+    "rain_rh_capacity", "float", 70.0, "kg/m^2", "saturation column the fit was made at", 1.0
 )
 VAPOUR_EDDY = Uniform(
     "vapour_eddy", "float", 3.0e6, "m^2/s", "storms' poleward mixing of vapour", 0.0
 )
 FRONT_LIFT = Uniform(
-    "front_lift", "float", 1.0e-3, "m/s per K/1000km", "frontal ascent per temperature gradient", 0
+    "front_lift", "float", 0.7e-3, "m/s per K/1000km", "frontal ascent per temperature gradient", 0
 )
 RAIN_LIFT_HEIGHT = Uniform(
     "rain_lift_height", "float", 1500.0, "m", "ascent that rains out 63% of the vapour", 1.0
 )
 
-# Cloud fraction from relative humidity h above a critical h_c (Sundqvist, Berge &
-# Kristjansson 1989, Mon. Wea. Rev. 117, 1641): C = 1 - sqrt((1 - h) / (1 - h_c)). Typical
-# values 0.75-0.85; below h_c the sky is clear (of this term: raining air is cloudy anyway).
+# Humidity cloud from the column's relative humidity r above a critical r_c (Sundqvist, Berge &
+# Kristjansson 1989, Mon. Wea. Rev. 117, 1641): C = 1 - sqrt((1 - r) / (1 - r_c)). Their r_c
+# of 0.75-0.85 is a layer's; a column whose mean humidity is 0.35 already holds moist layers.
 CLOUD_RH_CRITICAL = Uniform(
     "cloud_rh_critical",
     "float",
-    0.8,
+    0.35,
     "0..1",
-    "relative humidity at which cloud begins (Sundqvist 1989)",
+    "column relative humidity at which humidity cloud begins (Sundqvist 1989)",
     0.0,
     0.99,
+)
+# Marine stratocumulus from the lower-tropospheric stability (Klein & Hartmann 1993), see the
+# vapour pass: the zonal LTS at the thermal equator (Earth's deep tropics: 12-14 K), the share
+# of the surface's equator-to-pole contrast the air at 700 hPa keeps, and how long sea air
+# blown toward the equator keeps cooling the surface under it.
+SC_LTS_EQUATOR = Uniform(
+    "sc_lts_equator", "float", 12.5, "K", "lower-tropospheric stability at the thermal equator"
+)
+SC_FREE_SHARE = Uniform(
+    "sc_free_share",
+    "float",
+    0.65,
+    "0..1",
+    "share of the surface's equator-to-pole contrast the air at 700 hPa keeps",
+    0.0,
+    1.0,
+)
+SC_ADVECTION_DAYS = Uniform(
+    "sc_advection_days", "float", 5.0, "days", "cooling time of sea air blown equatorward", 0.0
+)
+STORM_CLOUD = Uniform(
+    "storm_cloud", "float", 0.85, "0..1", "cloud of the mid-latitude lows' fronts", 0.0, 1.0
 )
 
 # ---- passes -----------------------------------------------------------------------------------
@@ -281,7 +315,7 @@ VAPOUR = PassDecl(
     stage="water_cycle",
     doc="vapour carried north-south (flux form); evaporation, rain, clouds; the soil's water",
     fields=(
-        FieldUse("air", "in", "temperature degC, wind north m/s"),
+        FieldUse("air", "in", "mslp hPa, temperature degC, wind north m/s"),
         FieldUse("ascent", "in", "y: ascent up the slope m/s, z: land 0/1"),
         FieldUse("life", "in", "x: plants (evaporation from the soil)"),
         FieldUse("vapour_half", "in", "x: vapour after vapour_x, kg/m^2"),
@@ -289,6 +323,7 @@ VAPOUR = PassDecl(
             "moisture", "inout", "vapour kg/m^2, precipitation mm/yr, cloud 0..1", channels="xyz"
         ),
         FieldUse("soil", "inout", "soil water mm, evaporation, runoff mm/yr", channels="xyz"),
+        FieldUse("cloud", "out", "cover of each type: humidity, convective, stratocumulus, storm"),
     ),
     uniforms=(
         VAPOUR_STEP,
@@ -301,6 +336,10 @@ VAPOUR = PassDecl(
         VAPOUR_EDDY,
         FRONT_LIFT,
         CLOUD_RH_CRITICAL,
+        SC_LTS_EQUATOR,
+        SC_FREE_SHARE,
+        SC_ADVECTION_DAYS,
+        STORM_CLOUD,
     ),
 )
 

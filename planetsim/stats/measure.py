@@ -141,6 +141,10 @@ def _climate(
     for lo, hi in EARTH_PRECIP_BANDS:
         out[band_key(lo, hi)] = cs.band_precipitation_mm_yr.get((lo, hi), NAN)
     out["mean_cloud_cover"] = cs.mean_cloud_cover
+    for key, where in (("cloud_cover_sea", ~land), ("cloud_cover_land", land)):
+        weight = np.broadcast_to(g.area_weight, land.shape) * where
+        ok = a.cloud_cover is not None and weight.sum() > 0
+        out[key] = float((a.cloud_cover * weight).sum() / weight.sum()) if ok else NAN
     out["mean_vapour_kg_m2"] = NAN if a.vapour_kg_m2 is None else global_mean(a.vapour_kg_m2, g)
     for c in KOPPEN_CLASSES:
         out[f"koppen_{c}"] = cs.koppen_shares.get(c, NAN)

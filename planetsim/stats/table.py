@@ -90,6 +90,8 @@ SECTIONS: tuple[tuple[str, tuple[Row, ...]], ...] = (
         *(Row(band_key(lo, hi), f"Precipitation {lo:.0f}–{hi:.0f}° (mm/yr)", "mm", _GPCP, True)
           for lo, hi in EARTH_PRECIP_BANDS),
         Row("mean_cloud_cover", "Cloud cover (%)", "pct", "MODIS (King 2013)", True),
+        Row("cloud_cover_sea", "Cloud cover over sea (%)", "pct", "MODIS (King 2013)", True),
+        Row("cloud_cover_land", "Cloud cover over land (%)", "pct", "MODIS (King 2013)", True),
         Row("mean_vapour_kg_m2", "Water vapour (kg/m²)", "kgm2", "Trenberth 2005", True),
         *(Row(f"koppen_{c}", f"Köppen {c} (% of land)", "pct", _PEEL, True)
           for c in KOPPEN_CLASSES),

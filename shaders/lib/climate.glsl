@@ -16,9 +16,12 @@ float land_snow_fraction(float temp_c, bool land, float width) {
     return land ? clamp((LAND_SNOW_BELOW_C - temp_c) / width + 0.5, 0.0, 1.0) : 0.0;
 }
 
-// Water a saturated air column holds, kg/m^2 (precipitable water): Clausius-Clapeyron's
-// ~7 %/K growth, 8 kg/m^2 at 0 degC (about 50 at 27 degC, as over the tropical ocean).
-float vapour_capacity(float temp_c) { return 8.0 * exp(0.07 * clamp(temp_c, -80.0, 60.0)); }
+// Water a saturated air column holds, kg/m^2 (saturation precipitable water W*):
+// Clausius-Clapeyron's ~7 %/K growth, 11 kg/m^2 at 0 degC and 72 at 27 degC, the W* of the
+// tropical oceans' columns in Bretherton, Peters & Back (2004), whose mean saturation fraction
+// W / W* there is about 0.75 (the saturation vapour density at the surface times a ~2.8 km
+// scale height).
+float vapour_capacity(float temp_c) { return 11.0 * exp(0.07 * clamp(temp_c, -80.0, 60.0)); }
 
 // The latitude part of the surface temperature (the weather pass adds pressure, land, height
 // and CO2): T0 = 40 tanh(2.2 exp(-x^2 / 2)) - 15 degC, x = (lat + 5 season) / 30 (lat in deg),
@@ -36,4 +39,13 @@ float zonal_temperature_gradient(float lat_deg, float season) {
     float t = tanh(e);
     float per_deg = 40.0 * (1.0 - t * t) * e * x / 30.0;
     return abs(per_deg) / 111.195 * 1000.0;
+}
+
+// The zonal free troposphere's lower-tropospheric stability (theta_700 - theta_surface, K) for
+// the marine stratocumulus of the vapour pass: lts_equator at the thermal equator, rising as
+// the surface cools poleward faster than the air at 700 hPa (which keeps free_share of the
+// surface's equator-to-pole contrast).
+float zonal_stability(float lat_deg, float season, float lts_equator, float free_share) {
+    float t_eq = zonal_temperature(-5.0 * season, season);
+    return lts_equator + (1.0 - free_share) * (t_eq - zonal_temperature(lat_deg, season));
 }

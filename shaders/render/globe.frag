@@ -4,10 +4,11 @@
 // a molten glow early on (u_surface_heat), the day/night terminator from u_sun_dir with city
 // lights (civ.w) on the night side. Other layers are draped on the lit sphere. The molten
 // glow's noise is compiled in only while the surface is hot (#define MOLTEN 1).
-// Reads: terrain, water, air, moisture, life, civ (never written), and cloud_noise (the baked
-// cloud pattern, render/cloud_noise.frag). Writes: the view (RGBA8).
+// Reads: terrain, water, air, moisture, life, civ, cloud (never written), and cloud_noise (the
+// baked cloud pattern, render/cloud_noise.frag). Writes: the view (RGBA8).
 #include "render/common.glsl"
 #include "lib/noise.glsl"
+#include "lib/clouds.glsl"
 
 in vec2 v_uv;
 
@@ -101,14 +102,22 @@ void main() {
         float cover = clamp(view_sample(t_moisture, px).z, 0.0, 1.0);
         vec2 cuv = px / vec2(u_size) - vec2(0.01 * u_anim_time, 0.0); // same layout as the grid
         float pattern = texture(t_cloud_noise, cuv).x;
-        // Soft edges that never reach past 0 or 1 (the cut's mean is then exactly cover), and
-        // clouds thicker inside than at their rims.
+        // Soft edges that never reach past 0 or 1 (the cut's mean is then exactly cover).
         float cut = 1.0 - cover;
         float edge = max(min(0.1, min(cover, cut)), 1e-4);
-        float thick = mix(0.72, 0.95, smoothstep(cut, cut + 0.3, pattern));
-        float cloud = thick * smoothstep(cut - edge, cut + edge, pattern);
-        vec3 cl = vec3(0.96) * (0.04 + 0.96 * max(mu, 0.0));
-        col = mix(col, cl, cloud);
+        float cloud = smoothstep(cut - edge, cut + edge, pattern);
+        // Optical thickness from the cloud types (lib/clouds.glsl), thinner at the rims than
+        // inside; thin cloud lets the ground show through. The cloud reflects R of the
+        // sunlight and passes the rest, down and back up again, with the light bouncing
+        // between cloud and ground: ground (1 - R)^2 / (1 - R a).
+        float tau = cloud_optical_depth(view_sample(t_cloud, px));
+        tau *= mix(0.35, 1.25, smoothstep(cut, cut + 0.3, pattern));
+        float refl = cloud_reflectance(tau);
+        float ground = dot(albedo, vec3(0.2126, 0.7152, 0.0722));
+        vec3 lit = vec3(0.97) * (0.04 + 0.96 * max(mu, 0.0));
+        vec3 through = col * (1.0 - refl) * (1.0 - refl) / (1.0 - refl * ground);
+        col = mix(col, refl * lit + through, cloud);
+        cloud *= refl; // how much the cloud hides (the lights below)
         // City lights on the night side, dimmed a little under clouds.
         float lights = sqrt(clamp(view_sample(t_civ, px).w, 0.0, 1.0)); // faint towns show
         col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.72, 0.35) * 1.3;

@@ -1,10 +1,11 @@
 // vapour: the meridional half of one atmospheric step (vapour_step_hours), then evaporation,
 // rain and clouds, and the soil's water.
 // Reads: vapour_half (x vapour W kg/m^2 after vapour_x), moisture (w CO2, passed through), air
-// (y temperature
-// degC, w wind north v m/s), ascent (y ascent up the slope m/s, z land), soil (x soil water
+// (x mslp hPa,
+// y temperature degC, w wind north v m/s), ascent (y ascent up the slope m/s, z land), soil (x soil water
 // mm), life (x plants 0..1). Writes: moisture = (W kg/m^2, precipitation mm/yr, cloud cover
-// 0..1, CO2); soil = (soil water mm, evaporation mm/yr, runoff mm/yr, 0).
+// 0..1, CO2); soil = (soil water mm, evaporation mm/yr, runoff mm/yr, 0); cloud = the cover
+// of each cloud type (humidity, convective, stratocumulus, storms), 0..1.
 // dt = the step (s); C = vapour_capacity(T) (kg/m^2, lib/climate.glsl: Clausius-Clapeyron's
 // ~7 %/K); r = W / C the column relative humidity.
 // 1. Transport north, flux form (Lin & Rood 1996, as vapour_x) in s = sin(lat), where a row's
@@ -23,19 +24,34 @@
 //    bucket, evaporation in proportion to how full it is; plants' roots reach deeper water).
 // 3. Rain. Relative humidity: P = (C / rain_rh_capacity) exp(rain_rh_a (r - rain_rh_b)) mm/day
 //    (Bretherton, Peters & Back 2004, J. Climate 17:1517: a = 15.6 and b = 0.603 over tropical
-//    oceans, where C is about rain_rh_capacity = 50 kg/m^2; b = 0.65 here, which keeps the
-//    columns as moist as Earth's; scaled by C so that the rain-out time at a given r does not
-//    depend on temperature), rain = W (1 - exp(-P dt / W)): hot
+//    oceans, where C is about rain_rh_capacity = 70 kg/m^2; b = 0.7 here, which keeps the
+//    columns as moist as Earth's, 20 kg/m^2 on the sphere's mean; scaled by C so that the
+//    rain-out time at a given r does not depend on temperature), rain = W (1 - exp(-P dt / W)): hot
 //    but dry air (r < 0.5) hardly rains. Lifting: air forced up by dz = w dt cools and rains
 //    out W (1 - exp(-dz / rain_lift_height)) smoothstep(0.05, 0.5, r), with w the ascent up the
 //    slope (rain shadows on the lee) plus the fronts' front_lift g smoothstep(3, 7, g),
 //    g = |dT0/dy| in K per 1000 km (the storm tracks: lows form along the polar front, where
 //    the equator-to-pole contrast is steepest, lib/climate.glsl). Then whatever exceeds C.
 // 4. Soil: S' = min(S + rain - E, soil_capacity) on land (the rest runs off), 0 at sea.
-// 5. Precipitation = rain / dt in mm/yr (1 kg/m^2 = 1 mm); cloud fraction = max(Sundqvist et
-//    al. 1989's 1 - sqrt((1 - r) / (1 - cloud_rh_critical)), 1 - exp(-P / 1500 mm/yr)).
+// 5. Precipitation = rain / dt in mm/yr (1 kg/m^2 = 1 mm).
+// 6. Clouds, four types that overlap at random (lib/clouds.glsl): cover = 1 - prod(1 - C_i).
+//    Humidity: C_h = 1 - sqrt((1 - r) / (1 - cloud_rh_critical)) above the critical column
+//    humidity (Sundqvist, Berge & Kristjansson 1989, Mon. Wea. Rev. 117:1641, on the column).
+//    Convective: C_c = 0.245 + 0.125 ln(P mm/day), 0..0.8 (Slingo 1987, QJRMS 113:899), from
+//    this step's rain. Marine stratocumulus, over the sea: C_s = 0.057 LTS - 0.5573, 0..0.8
+//    (Klein & Hartmann 1993, J. Climate 6:1587: 5.7 % more low cloud per K of lower-
+//    tropospheric stability LTS = theta_700 - theta_surface); LTS = the zonal free
+//    troposphere's (lib/climate.glsl: sc_lts_equator at the thermal equator, the air at 700 hPa
+//    keeping sc_free_share of the surface's equator-to-pole contrast) + (mslp - 1012) / 1.8 (the
+//    surface under a high is that much colder than its latitude, weather pass, while the air
+//    above it sinks) + the cooling of sea air blown equatorward for sc_advection_days,
+//    v_equatorward dT0/dy t (the cold currents and upwelling off west coasts, where the
+//    subtropical highs' winds blow toward the equator). Storms: C_w = storm_cloud
+//    smoothstep(3, 7, g) smoothstep(0.05, 0.5, r), the frontal cloud of the lows whose lift
+//    rains in step 3. moisture.z = the cover; cloud = the four types.
 #include "lib/grid.glsl"
 #include "lib/climate.glsl"
+#include "lib/clouds.glsl"
 
 // Latitude of the edge j between rows j - 1 and j (j = 0: south pole, H: north pole).
 float edge_lat(int j) { return -0.5 * PI + float(j) * PI / float(u_size.y); }
@@ -124,7 +140,7 @@ void main() {
     float rain = q * (x < 1e-3 ? x * (1.0 - 0.5 * x) : 1.0 - exp(-x));
     q -= rain;
     // Lifting: up the slope, and along the polar front (frontal lift).
-    float grad = zonal_temperature_gradient(cell_lat_deg(p), u_season);
+    float grad = zonal_temperature_gradient(cell_lat_deg(p), u_season); // K per 1000 km
     float front = u_front_lift * grad * smoothstep(3.0, 7.0, grad);
     float dz = (max(up.y, 0.0) + front) * dt;
     float lift = q * (1.0 - exp(-dz / u_rain_lift_height)) * smoothstep(0.05, 0.5, q / cap);
@@ -142,8 +158,23 @@ void main() {
     }
     float per_year = SECONDS_PER_YEAR / dt;
     float precip = rain * per_year;
-    float rh_cloud = 1.0 - sqrt(clamp((1.0 - q / cap) / (1.0 - u_cloud_rh_critical), 0.0, 1.0));
-    float cloud = max(rh_cloud, 1.0 - exp(-precip / 1500.0));
-    o_moisture = vec4(q, precip, cloud, m.w);
+    float lat_deg = cell_lat_deg(p);
+    float rh = q / cap;
+    vec4 parts;
+    parts.x = 1.0 - sqrt(clamp((1.0 - rh) / (1.0 - u_cloud_rh_critical), 0.0, 1.0));
+    parts.y = clamp(0.245 + 0.125 * log(max(precip / 365.25, 1e-6)), 0.0, 0.8);
+    if (land) {
+        parts.z = 0.0;
+    } else {
+        // v toward the equator (m/s) times the zonal gradient (K/m) over the advection time.
+        float equatorward = -a.w * sign(lat_deg);
+        float lts = zonal_stability(lat_deg, u_season, u_sc_lts_equator, u_sc_free_share)
+                  + (a.x - 1012.0) / 1.8
+                  + equatorward * grad * 1e-6 * u_sc_advection_days * 86400.0;
+        parts.z = clamp(0.057 * lts - 0.5573, 0.0, 0.8);
+    }
+    parts.w = u_storm_cloud * smoothstep(3.0, 7.0, grad) * smoothstep(0.05, 0.5, rh);
+    o_moisture = vec4(q, precip, cloud_cover(parts), m.w);
+    o_cloud = parts;
     o_soil = vec4(soil, evap * per_year, runoff * per_year, 0.0);
 }

@@ -85,7 +85,7 @@ def numpy_ms(sim: Any) -> dict[str, float]:
     w = rc.weather(a, s, sx, sy, elev, moist[..., 3], g, p)
     rc.vapour_step(
         moist, f["soil"].astype(np.float64), w["temp"], w["u"], w["v"], w["slope_ascent"],
-        w["land"], f["life"][..., 0], g, p,
+        w["land"], f["life"][..., 0], g, p, w["mslp"],
     )  # fmt: skip
     t2 = time.perf_counter()
     # The maps follow the land: with tectonics on it moves every step it runs.
