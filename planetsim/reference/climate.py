@@ -229,7 +229,7 @@ def transport_north(
     """Flux-form step north-south in s = sin(lat): each face between two rows passes the
     integral of q ds from the departure latitude (stopped at the pole) to the face, with the
     face wind the mean of its rows' plus the eddies' -K (dq/dy) / q (K = vapour_eddy tapered
-    between 25 and 45 deg from the thermal equator, at most 0.4 of a row a step)."""
+    between 25 and 45 deg from the thermal equator, at most 0.2 of a row a step)."""
     h, w = grid.shape
     edges_deg = -90.0 + np.arange(h + 1) * 180.0 / h
     s_edge = np.sin(np.radians(edges_deg))
@@ -240,7 +240,7 @@ def transport_north(
     vf = 0.5 * (v[:-1] + v[1:])
     dy = np.pi * grid.radius / h
     kappa = p.vapour_eddy * smoothstep(25.0, 45.0, np.abs(edges_deg[1:-1] + 5.0 * p.season))
-    lim = 0.4 * dy / dt
+    lim = 0.2 * dy / dt
     qs, qn = q[:-1], q[1:]
     ve = -kappa[:, None] * (qn - qs) / dy / np.maximum(0.5 * (qn + qs), 1e-3)
     vf = vf + np.clip(ve, -lim, lim)
