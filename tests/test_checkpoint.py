@@ -125,7 +125,7 @@ def test_resume_with_every_stage_running(make_sim, gl, tmp_path):
     # must register it with planetsim.core.registry.register_state; people's hook keeps its state in
     # uniforms, erosion's in its fields (the lakes) and the stage's run count. Every stage runs
     # here.
-    state_in_uniforms = {"people", "erosion"}
+    state_in_uniforms = {"people", "erosion", "water_cycle"}  # water: its fields and run count
     keep = [s for s in STORY_ORDER if s in STAGES]
     for s in keep:
         assert STAGES[s].hook is None or s in STATE_HOOKS or s in state_in_uniforms, s

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import planetsim
 from planetsim.core.presets import parse
+from planetsim.stages.climate import water_run
 
 PPM_GTC = 2.13  # GtC per ppm of CO2 in the whole atmosphere (the people stage's booking)
 SIZES = [(16, 8), (32, 16), (48, 24), (64, 32)]
@@ -310,8 +311,7 @@ def test_vapour_changes_only_by_evaporation_minus_rain(
     per_step = float(sim.values["vapour_step_hours"]) / (365.25 * 24)  # yr
     for _ in range(steps):
         before = float((sim.field("moisture").read()[..., 0].astype(np.float64) * area).sum())
-        sim.run_pass("vapour_x")
-        sim.run_pass("vapour")
+        water_run(sim)
         out = sim.field("moisture").read().astype(np.float64)
         evap = sim.field("soil").read()[..., 1].astype(np.float64)
         after = float((out[..., 0] * area).sum())

@@ -15,6 +15,8 @@ here and shaders/lib/climate.glsl on the GPU.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..core.fields import FieldSpec, register_field
@@ -103,6 +105,20 @@ VAPOUR_HALF = register_field(
         "vapour_half",
         ("vapour after the east-west half of the transport, kg/m^2", "", "", ""),
         "between the water cycle's two transport passes (vapour_x writes, vapour reads)",
+        scratch=True,
+    )
+)
+EDDY = register_field(
+    FieldSpec(
+        "eddy",
+        (
+            "sub-diagonal: the coupling to the row the stride south",
+            "diagonal",
+            "super-diagonal: the coupling to the row the stride north",
+            "right-hand side (the vapour W = d / b once solved, kg/m^2)",
+        ),
+        "the storms' implicit mixing of vapour along each meridian as a tridiagonal system, "
+        "reduced by eddy_pcr",
         scratch=True,
     )
 )
@@ -309,6 +325,27 @@ VAPOUR_X = PassDecl(
     uniforms=(VAPOUR_STEP,),
 )
 
+EDDY_INIT = PassDecl(
+    name="eddy_init",
+    shader="sim/eddy_init.frag",
+    stage="water_cycle",
+    doc="the storms' poleward mixing of vapour: one implicit diffusion step's tridiagonal system",
+    fields=(
+        FieldUse("vapour_half", "in", "x: vapour after vapour_x, kg/m^2"),
+        FieldUse("eddy", "out", "each row's equation: sub, diagonal, super, right-hand side"),
+    ),
+    uniforms=(VAPOUR_STEP, VAPOUR_EDDY),
+)
+
+EDDY_PCR = PassDecl(
+    name="eddy_pcr",
+    shader="sim/eddy_pcr.frag",
+    stage="water_cycle",
+    doc="one level of parallel cyclic reduction of the meridians' tridiagonal systems",
+    fields=(FieldUse("eddy", "inout", "the equations, coupling rows the stride apart"),),
+    uniforms=(Uniform("eddy_stride", "int", 1, "rows", "rows between coupled equations (set)", 1),),
+)
+
 VAPOUR = PassDecl(
     name="vapour",
     shader="sim/vapour.frag",
@@ -318,7 +355,7 @@ VAPOUR = PassDecl(
         FieldUse("air", "in", "mslp hPa, temperature degC, wind north m/s"),
         FieldUse("ascent", "in", "y: ascent up the slope m/s, z: land 0/1"),
         FieldUse("life", "in", "x: plants (evaporation from the soil)"),
-        FieldUse("vapour_half", "in", "x: vapour after vapour_x, kg/m^2"),
+        FieldUse("eddy", "in", "the vapour after vapour_x and the eddies' mixing: w / y"),
         FieldUse(
             "moisture", "inout", "vapour kg/m^2, precipitation mm/yr, cloud 0..1", channels="xyz"
         ),
@@ -333,7 +370,6 @@ VAPOUR = PassDecl(
         RAIN_RH_B,
         RAIN_RH_CAPACITY,
         RAIN_LIFT_HEIGHT,
-        VAPOUR_EDDY,
         FRONT_LIFT,
         CLOUD_RH_CRITICAL,
         SC_LTS_EQUATOR,
@@ -353,6 +389,8 @@ register(
     WEATHER,
     VAPOUR_INIT,
     VAPOUR_X,
+    EDDY_INIT,
+    EDDY_PCR,
     VAPOUR,
 )
 
@@ -383,6 +421,27 @@ WATER_EVERY = Uniform(
     "water_every", "int", 1, "steps", "run the water cycle every N steps (its hours a run)", 1
 )
 
+
+def water_hook(sim: Any) -> None:
+    """The water cycle's stage: a run every water_every steps."""
+    if sim.stage_runs("water_cycle") % int(sim.values["water_every"]) == 0:
+        water_run(sim)
+
+
+def water_run(sim: Any) -> None:
+    """One run of the water cycle's passes: the transport east (vapour_x), the storms' mixing
+    solved implicitly along the meridians (eddy_init, then eddy_pcr at strides 1, 2, 4, ...
+    below the grid's height), the transport north with the sources (vapour)."""
+    values = {**sim.values, "step": sim.step_count}
+    sim.runner.run(VAPOUR_X, values)
+    sim.runner.run(EDDY_INIT, values)
+    stride = 1
+    while stride < sim.grid.height:
+        sim.runner.run(EDDY_PCR, {**values, "eddy_stride": stride})
+        stride *= 2
+    sim.runner.run(VAPOUR, values)
+
+
 _MAPS = tuple(Step(n) for n in ("pressure", "blur_x_fine", "blur_x", "blur_y_fine", "blur_y"))
 register_stage(
     Stage(
@@ -403,7 +462,9 @@ register_stage(
         name="water_cycle",
         doc="vapour carried by the wind, evaporation from sea and soil, rain and clouds",
         init=(Step("vapour_init"),),
-        steps=(Step("vapour_x", every="water_every"), Step("vapour", every="water_every")),
+        steps=(),
         params=(WATER_EVERY,),
+        hook=water_hook,
+        hook_passes=("vapour_x", "eddy_init", "eddy_pcr", "vapour"),
     )
 )

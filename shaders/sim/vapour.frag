@@ -1,9 +1,9 @@
 // vapour: the meridional half of one atmospheric step (vapour_step_hours), then evaporation,
 // rain and clouds, and the soil's water.
-// Reads: vapour_half (x vapour W kg/m^2 after vapour_x), moisture (w CO2, passed through), air
-// (x mslp hPa,
-// y temperature degC, w wind north v m/s), ascent (y ascent up the slope m/s, z land), soil (x soil water
-// mm), life (x plants 0..1). Writes: moisture = (W kg/m^2, precipitation mm/yr, cloud cover
+// Reads: eddy (the vapour W kg/m^2 after vapour_x and the eddies' mixing: d / b once eddy_pcr
+// has solved it), moisture (w CO2, passed through), air (x mslp hPa, y temperature degC, w wind
+// north v m/s), ascent (y ascent up the slope m/s, z land), soil (x soil water mm), life (x
+// plants 0..1). Writes: moisture = (W kg/m^2, precipitation mm/yr, cloud cover
 // 0..1, CO2); soil = (soil water mm, evaporation mm/yr, runoff mm/yr, 0); cloud = the cover
 // of each cloud type (humidity, convective, stratocumulus, storms), 0..1.
 // dt = the step (s); C = vapour_capacity(T) (kg/m^2, lib/climate.glsl: Clausius-Clapeyron's
@@ -13,11 +13,9 @@
 //    departure latitudes phi_f - v_f dt / R (stopped at the poles), W' = the integral of W ds
 //    over them / ds, which is W + (M_south - M_north) / ds with M the vapour crossing an edge.
 //    The edges at the poles carry nothing, and neighbours share each departure latitude, so
-//    the sphere's vapour is kept to float precision. v_f is the mean of the two rows' winds plus
-//    the eddies' transport -K dW/dy as a velocity, -vapour_eddy (dW/dy) / W (at most 5 m/s):
-//    mid-latitude storms carry vapour poleward down its gradient (K = vapour_eddy poleward of
-//    45 deg from the thermal equator, tapering to 0 at 25 deg, where the Hadley cells' own
-//    winds carry it and the subtropical highs stay dry); at most 0.2 of a row a step.
+//    the sphere's vapour is kept to float precision. v_f is the mean of the two rows' winds.
+//    (The mid-latitude storms' mixing down the vapour's gradient came before, in eddy_init
+//    and eddy_pcr: an implicit diffusion step along the meridian.)
 // 2. Evaporation. Sea (not ice): E = (C - W)+ (1 - exp(-evaporation_rate dt)), the bulk
 //    formula's pull toward saturation. Land: the same times beta = S / soil_capacity
 //    (0.5 + 0.5 plants), from the soil bucket S (Manabe 1969, Mon. Wea. Rev. 97:739: a 150 mm
@@ -57,25 +55,18 @@
 float edge_lat(int j) { return -0.5 * PI + float(j) * PI / float(u_size.y); }
 
 // Departure latitude of edge j (between rows j - 1 and j): where the air that reaches the
-// edge at the end of the step was at its start. vs, vn and ws, wn: the wind north and the
-// vapour of the rows south and north of it. The poles' edges carry nothing: their own
-// latitude.
-float departure(int j, float vs, float vn, float ws, float wn, float dt) {
+// edge at the end of the step was at its start, with vs and vn the wind north of the rows
+// south and north of it. The poles' edges carry nothing: their own latitude.
+float departure(int j, float vs, float vn, float dt) {
     float phi = edge_lat(j);
     if (j <= 0 || j >= u_size.y) return phi;
-    float v = 0.5 * (vs + vn);
-    // The eddies' share: -K dW/dy carried as the velocity -K (dW/dy) / W at the edge.
-    // Storms mix poleward of the Hadley cells (whose winds carry the tropics' vapour):
-    // vapour_eddy from 45 deg to the pole, none within 25 deg of the thermal equator.
-    float dy = PI * u_radius / float(u_size.y);
-    float kappa = u_vapour_eddy * smoothstep(25.0, 45.0, abs(phi / DEG + 5.0 * u_season));
-    // At most 0.2 of a row a step: a wet row between two drier ones loses vapour across both
-    // edges, at most 0.4 of it, so a row-to-row ripple decays instead of flipping (with 0.4,
-    // rows of 12 h steps alternated wet and dry in the storm tracks, twice the rain in every
-    // other row).
-    float cap = 0.2 * dy / dt;
-    v += clamp(-kappa * (wn - ws) / dy / max(0.5 * (wn + ws), 1e-3), -cap, cap);
-    return clamp(phi - v * dt / u_radius, -0.5 * PI, 0.5 * PI);
+    return clamp(phi - 0.5 * (vs + vn) * dt / u_radius, -0.5 * PI, 0.5 * PI);
+}
+
+// The vapour of row y in column x after the eddies' mixing (eddy_pcr's solution).
+float vapour_at(int x, int y) {
+    vec4 e = texelFetch(t_eddy, ivec2(x, y), 0);
+    return e.w / e.y;
 }
 
 // Row of a latitude (the rows' own edges belong to the row north of them).
@@ -96,13 +87,11 @@ void main() {
     // whose edges do not use them).
     int ys = max(p.y - 1, 0);
     int yn = min(p.y + 1, u_size.y - 1);
-    vec3 hv = vec3(texelFetch(t_vapour_half, ivec2(p.x, ys), 0).x,
-                   texelFetch(t_vapour_half, p, 0).x,
-                   texelFetch(t_vapour_half, ivec2(p.x, yn), 0).x);
+    vec3 hv = vec3(vapour_at(p.x, ys), vapour_at(p.x, p.y), vapour_at(p.x, yn));
     float vs = texelFetch(t_air, ivec2(p.x, ys), 0).w;
     float vn = texelFetch(t_air, ivec2(p.x, yn), 0).w;
-    float d0 = departure(p.y, vs, a.w, hv.x, hv.y, dt);
-    float d1 = departure(p.y + 1, a.w, vn, hv.y, hv.z, dt);
+    float d0 = departure(p.y, vs, a.w, dt);
+    float d1 = departure(p.y + 1, a.w, vn, dt);
     float lo = min(d0, d1);
     float hi = max(d0, d1);
     float q = 0.0;
@@ -113,7 +102,7 @@ void main() {
         float lat1 = min(hi, edge_lat(k + 1));
         int o = k - p.y;
         float wk = o == -1 ? hv.x : o == 0 ? hv.y : o == 1 ? hv.z
-                                              : texelFetch(t_vapour_half, ivec2(p.x, k), 0).x;
+                                              : vapour_at(p.x, k);
         q += wk * max(sin(lat1) - sin(lat0), 0.0);
     }
     q /= sin(edge_lat(p.y + 1)) - sin(edge_lat(p.y));
