@@ -8,14 +8,15 @@ float cloud_cover(vec4 parts) {
     return 1.0 - (1.0 - c.x) * (1.0 - c.y) * (1.0 - c.z) * (1.0 - c.w);
 }
 
-// Each type's visible optical thickness: ISCCP's classes (Rossow & Schiffer 1999, BAMS 80:2261):
-// cirrus and altostratus below 3.6 (here 2), stratocumulus 3.6-23 (10), deep convection and
-// nimbostratus above 23 (32 and 24).
-const vec4 CLOUD_TAU = vec4(2.0, 32.0, 10.0, 24.0);
+// Each type's visible optical thickness, within ISCCP's classes (Rossow & Schiffer 1999, BAMS
+// 80:2261): thin cirrus and cirrostratus below 3.6 (here 2), stratocumulus 3.6-23 (6, the
+// decks' typical value), deep convection above 23 (24: a cover-weighted mean takes in the
+// anvils around the towers), the fronts' mix of altostratus and nimbostratus (12).
+const vec4 CLOUD_TAU = vec4(2.0, 24.0, 6.0, 12.0);
 
 // The in-cloud optical thickness where cloud is: the types' thicknesses weighted by cover.
 // Where no type is recorded (a state from before the types, or a hand-set cover), the
-// stratocumulus' 10.
+// stratocumulus' 6.
 float cloud_optical_depth(vec4 parts) {
     vec4 c = clamp(parts, 0.0, 1.0);
     float total = c.x + c.y + c.z + c.w;

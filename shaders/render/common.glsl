@@ -60,6 +60,17 @@ const int B_RAINFOREST = 5;
 // near a pole it clamps to the last row instead of crossing over, which no picture can see.
 vec4 view_sample(sampler2D t, vec2 px) { return texture(t, px / vec2(u_size)); }
 
+// The sRGB transfer curve (IEC 61966-2-1): the palettes are display colours; light adds and
+// multiplies in linear units, and the picture is written back in sRGB.
+vec3 srgb_to_linear(vec3 c) {
+    c = clamp(c, 0.0, 1.0);
+    return mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), step(0.04045, c));
+}
+vec3 linear_to_srgb(vec3 c) {
+    c = clamp(c, 0.0, 1.0);
+    return mix(c * 12.92, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(0.0031308, c));
+}
+
 vec3 ramp5(float t, vec3 a, vec3 b, vec3 c, vec3 d, vec3 e) {
     t = clamp(t, 0.0, 1.0) * 4.0;
     if (t < 1.0) return mix(a, b, t);

@@ -80,9 +80,12 @@ void main() {
     } else {
         albedo = layer_colour(VIEW_LAYER, px, fw);
     }
+    // Lit in linear light: the sunlit side is the palette's colour times cos(incidence), a
+    // Lambert reflector, and the picture is encoded to sRGB at the end.
+    albedo = srgb_to_linear(albedo);
 
-    vec3 col = albedo * (0.035 + 0.965 * diffuse);
-    col += albedo * vec3(0.010, 0.012, 0.020) * (1.0 - day); // earthshine/starlight
+    vec3 col = albedo * (0.003 + 0.997 * diffuse);
+    col += albedo * vec3(0.0008, 0.001, 0.0016) * (1.0 - day); // earthshine/starlight
 
     if (water > 0.0) {
         // Sun glint and a Fresnel sky reflection on the flat sea surface.
@@ -111,7 +114,7 @@ void main() {
         // sunlight and passes the rest, down and back up again, with the light bouncing
         // between cloud and ground: ground (1 - R)^2 / (1 - R a).
         float tau = cloud_optical_depth(view_sample(t_cloud, px));
-        tau *= mix(0.35, 1.25, smoothstep(cut, cut + 0.3, pattern));
+        tau *= mix(0.2, 1.6, clamp((pattern - cut) / max(1.0 - cut, 1e-3), 0.0, 1.0));
         float refl = cloud_reflectance(tau);
         float ground = dot(albedo, vec3(0.2126, 0.7152, 0.0722));
         vec3 lit = vec3(0.97) * (0.04 + 0.96 * max(mu, 0.0));
@@ -120,7 +123,7 @@ void main() {
         cloud *= refl; // how much the cloud hides (the lights below)
         // City lights on the night side, dimmed a little under clouds.
         float lights = sqrt(clamp(view_sample(t_civ, px).w, 0.0, 1.0)); // faint towns show
-        col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.72, 0.35) * 1.3;
+        col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.48, 0.10) * 1.3;
         // Molten glow: as the surface cools (heat 1 -> 0) the glowing share shrinks to the
         // brightest cracks of a crust pattern and the lowest ground (crater floors) last.
 #if MOLTEN
@@ -129,12 +132,14 @@ void main() {
             float low = smoothstep(2000.0, -2000.0, ter.x - u_sea_level);
             float k = 0.6 * crack + 0.4 * low;
             float glow = heat * (0.3 + 0.7 * k) * smoothstep(1.0 - heat, 1.25 - heat, k);
-            col += lava(glow) * (0.5 + 0.5 * heat);
+            col += srgb_to_linear(lava(glow)) * (0.5 + 0.5 * heat);
         }
 #endif
     }
 
-    // Overlays (rivers, plate boundaries, wind streaks), then the atmosphere's rim.
+    // Back to sRGB; the overlays (rivers, plate boundaries, wind streaks), then the
+    // atmosphere's rim, in display colours.
+    col = linear_to_srgb(col);
     col = overlay(col, VIEW_LAYER, px, fw);
     float rim = pow(1.0 - max(dot(n, v), 0.0), 3.0);
     float twilight = smoothstep(-0.25, 0.3, mu);
