@@ -378,3 +378,23 @@ def test_pictures_at_more_sizes_than_kept_with_legends_draw_into_live_targets(ma
         assert img.shape == (s[1], s[0], 3)
         views_of(alone).release()
         np.testing.assert_array_equal(img, render_frame(alone, "map", lay, s, label=True))
+
+
+def test_the_default_globe_looks_at_the_sunlit_side(make_sim):
+    """render_frame without a camera looks at the day side wherever the sun stands: with the
+    subsolar point at 120 E (the old default camera, over 0 E, saw mostly night), the default
+    picture's disc is as bright as one taken over 120 E and far brighter than one over 60 W."""
+    sim = make_sim()
+    sim.set_uniform("surface_heat", 0.0)
+    _write(sim, "terrain", x=500.0)  # all land: nothing glints
+    _write(sim, "air", y=15.0)
+    lon = math.radians(120.0)
+    sim.set_uniform("sun_dir", (math.cos(lon), math.sin(lon), 0.0))
+    size = (160, 90)
+
+    def brightness(cam: Camera | None) -> float:
+        return float(render_frame(sim, "globe", "biome", size, cam, label=False).mean())
+
+    default = brightness(None)
+    assert default > 0.8 * brightness(Camera(yaw=120.0))
+    assert default > 4 * brightness(Camera(yaw=300.0))

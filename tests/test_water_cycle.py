@@ -125,3 +125,56 @@ def test_clouds_follow_the_climate_around_a_subtropical_continent(make_sim):
     assert mean(types[..., 1], itcz) >= 2 * mean(types[..., 1], highs)
     cover = sim.field("moisture").read()[..., 2]
     np.testing.assert_allclose(cover, 1 - np.prod(1 - types, axis=-1), atol=1e-5)
+
+
+def test_the_globe_of_a_built_world_is_as_bright_as_earth_and_its_clouds_follow_the_climate(
+    make_sim,
+):
+    """The subtropical continent's world seen at full phase (the sun behind the camera, over
+    the continent, in January): the disc's mean linear luminance (sRGB decoded; 0.2126 R +
+    0.7152 G + 0.0722 B) is 0.25-0.40. The globe lights surface and clouds as Lambert
+    reflectors, and a Lambert sphere of albedo A shows (2/3) A at full phase, so this is an
+    albedo of 0.38-0.60 for a world of 80 % cloud over an ocean. Cloud is drawn where the
+    climate puts it: the share of pixels whose cloud opacity exceeds 0.5 (from the pictures
+    with and without the clouds: L = a lit + (1 - a) L_clear) over the desert is under half
+    that over the ITCZ."""
+    from planetsim.render.camera import Camera
+    from planetsim.render.views import render_frame
+
+    sim = make_sim(size=(128, 64))
+    g = sim.grid
+    half = 2500 / km_per_deg_lon(25)
+    land = (g.lat2d > 15) & (g.lat2d < 35) & (np.abs(g.lon2d) < half)
+    climate_of(sim, land)
+    sim.set_uniform("surface_heat", 0.0)
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    sim.set_uniform("sun_dir", (1.0, 0.0, 0.0))
+    n = 256
+
+    def linear_luminance() -> np.ndarray:
+        img = render_frame(sim, "globe", "biome", (n, n), cam, label=False, overlays=(), time=0)
+        c = img.astype(np.float64) / 255
+        lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)  # IEC 61966-2-1
+        return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+    # each pixel's point on the sphere (seen from +x, ortho): east right, north up
+    hh = cam.distance * np.tan(np.radians(cam.fov) / 2)
+    u = ((np.arange(n) + 0.5) / n * 2 - 1) * hh
+    east, up = np.meshgrid(u, -u)
+    disc = east**2 + up**2 < 0.98**2
+    x = np.sqrt(np.clip(1 - east**2 - up**2, 0, 1))
+    lat, lon = np.degrees(np.arcsin(np.clip(up, -1, 1))), np.degrees(np.arctan2(east, x))
+    cloudy = linear_luminance()
+    assert 0.25 <= cloudy[disc].mean() <= 0.40, cloudy[disc].mean()
+    m = sim.field("moisture").read()
+    m[..., 2] = 0.0
+    sim.field("moisture").write(m)
+    clear = linear_luminance()
+    lit = 0.97 * (0.04 + 0.96 * x)  # the clouds' sunlight (globe.frag), linear
+    opacity = (cloudy - clear) / np.maximum(lit - clear, 1e-3)
+    desert = disc & (lat > 18) & (lat < 32) & (lon < 0) & (lon > -half + 2)
+    itcz = disc & (np.abs(lat) < 8) & (np.abs(lon) < 60)
+    assert desert.sum() > 50 and itcz.sum() > 50
+    share_desert = (opacity[desert] > 0.5).mean()
+    share_itcz = (opacity[itcz] > 0.5).mean()
+    assert share_desert < 0.5 * share_itcz, (share_desert, share_itcz)

@@ -8,7 +8,7 @@ RGBA8 target of any size and read back as a numpy RGB array (row 0 at the top, a
 
 from __future__ import annotations
 
-from .camera import Camera, sun_longitude
+from .camera import Camera, day_camera, sun_longitude
 from .decls import GLOBE_VIEW, MAP_VIEW, OVERLAYS, RENDER_PASSES, VIEWS
 from .layers import BIOMES, LAYERS, Layer, format_value, legend_labels, legend_range
 from .views import render_frame, render_into, render_map, render_texture
@@ -31,4 +31,5 @@ __all__ = [
     "render_map",
     "render_texture",
     "sun_longitude",
+    "day_camera",
 ]

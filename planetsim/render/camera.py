@@ -57,3 +57,9 @@ def sun_longitude(sim: Simulation) -> float:
     """Longitude (deg) of the subsolar point now: aim a camera's yaw at it to see the day side."""
     s = sim.values.get("sun_dir", (1.0, 0.0, 0.0))
     return math.degrees(math.atan2(s[1], s[0]))
+
+
+def day_camera(sim: Simulation, offset_deg: float = 30.0) -> Camera:
+    """The default camera of a picture: over the sunlit side, offset_deg west of the
+    subsolar point (the terminator's relief shading in view, the night side out of it)."""
+    return Camera(yaw=(sun_longitude(sim) - offset_deg) % 360.0)

@@ -16,7 +16,7 @@ from ..core.limits import check_picture
 from ..core.passes import PassDecl
 from ..core.shaders import assemble, compile_program, uniform
 from . import readback, text
-from .camera import Camera
+from .camera import Camera, day_camera
 from .clouds import cloud_texture
 from .decls import OVERLAYS, VIEWS, overlay_bits, view_decl
 from .layers import BIOMES, LAYERS, Layer, get_layer, legend_labels, legend_range, life_max
@@ -94,7 +94,7 @@ class Views:
             mh = mw // 2
             vals["map_rect"] = ((w - mw) / 2.0, (h - mh) / 2.0, float(mw), float(mh))
         else:
-            cam = camera or Camera()
+            cam = camera or day_camera(sim)  # by default the sunlit side
             for i, col in enumerate(cam.inverse_view_projection(w / h)):
                 vals[f"inv_vp{i}"] = col
         return vals
@@ -322,7 +322,8 @@ def render_frame(
 ) -> np.ndarray:
     """One picture of the planet as uint8 (height, width, 3), top row first.
 
-    view: "globe" or "map". layer: a name of LAYERS; on the globe "elevation" and "biome" show
+    view: "globe" or "map"; the globe is seen by `camera`, by default from over the sunlit
+    side (render.day_camera). layer: a name of LAYERS; on the globe "elevation" and "biome" show
     the natural planet, other layers are draped on the lit sphere. label: the year, epoch and
     legend. overlays: names of OVERLAYS (default: coastlines on maps, rivers on the globe).
     time: seconds on the wind streaks' clock (default: the story frame / 30). legend: draw

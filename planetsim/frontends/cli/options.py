@@ -146,8 +146,9 @@ def add_output_args(p: argparse.ArgumentParser, resume: bool = False) -> None:
     p.add_argument(
         "--camera",
         default=d("spin"),
-        help="spin (default; spin:DEG_PER_S), day (day:OFFSET: over the sunlit side), fixed "
-        "(fixed:YAW or fixed:YAW,PITCH)",
+        help="spin (default; spin:DEG_PER_S: circles the globe, lit from beside the camera while "
+        "a frame spans years; once the story's days turn, the night side and its city lights "
+        "pass by), day (day:OFFSET: over the sunlit side), fixed (fixed:YAW or fixed:YAW,PITCH)",
     )
     p.add_argument("--no-label", action="store_true", help="leave the year label off")
     p.add_argument(
