@@ -111,7 +111,12 @@ def view_decl(view: str, layer: int, overlay_bits: int, molten: bool = False) ->
     d = _VARIANTS.get(key)
     if d is None:
         base = MAP_VIEW if view == "map" else GLOBE_VIEW
-        defines = (("LAYER", layer), ("OVERLAY_BITS", overlay_bits), ("MOLTEN", int(molten)))
+        defines = (
+            ("LAYER", layer),
+            ("OVERLAY_BITS", overlay_bits),
+            ("MOLTEN", int(molten)),
+            ("IS_GLOBE", int(view == "globe")),
+        )
         name = f"{base.name}[{layer},{overlay_bits},{int(molten)}]"
         d = dataclasses.replace(base, name=name, defines=defines)
         _VARIANTS[key] = d

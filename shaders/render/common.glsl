@@ -43,6 +43,9 @@ const int O_COAST = 8;
 #ifndef MOLTEN
 #define MOLTEN 0
 #endif
+#ifndef IS_GLOBE
+#define IS_GLOBE 0
+#endif
 const int VIEW_LAYER = LAYER;
 const int VIEW_OVERLAYS = OVERLAY_BITS;
 
@@ -59,6 +62,58 @@ const int B_RAINFOREST = 5;
 // is one hardware-filtered fetch (a quarter of lib/grid.glsl's sample_bilinear on llvmpipe);
 // near a pole it clamps to the last row instead of crossing over, which no picture can see.
 vec4 view_sample(sampler2D t, vec2 px) { return texture(t, px / vec2(u_size)); }
+
+// Smooth fields for the pictures: drawn larger than the grid, a bilinear field shows its
+// cells (its contours kink at every cell edge). Both use the hardware's bilinear taps
+// (Sigg & Hadwiger 2005, GPU Gems 2 ch. 20: a cubic's two neighbouring weights folded into one
+// linear fetch between them).
+// view_smooth: the uniform cubic B-spline (C2; it smooths a lone cell's value by a third),
+// four taps, for the temperature and rain that the biomes are drawn from.
+vec4 view_smooth(sampler2D t, vec2 px) {
+    vec2 st = px - 0.5;
+    vec2 i = floor(st);
+    vec2 f = st - i;
+    vec2 f2 = f * f;
+    vec2 f3 = f2 * f;
+    vec2 w0 = (1.0 - 3.0 * f + 3.0 * f2 - f3) / 6.0;
+    vec2 w1 = (4.0 - 6.0 * f2 + 3.0 * f3) / 6.0;
+    vec2 w2 = (1.0 + 3.0 * f + 3.0 * f2 - 3.0 * f3) / 6.0;
+    vec2 w3 = f3 / 6.0;
+    vec2 g0 = w0 + w1;
+    vec2 g1 = w2 + w3;
+    vec2 size = vec2(u_size);
+    vec2 h0 = (i - 0.5 + w1 / g0) / size; // tap between texels i - 1 and i (centres + 0.5)
+    vec2 h1 = (i + 1.5 + w3 / g1) / size; // between i + 1 and i + 2
+    return g0.y * (g0.x * texture(t, h0) + g1.x * texture(t, vec2(h1.x, h0.y)))
+         + g1.y * (g0.x * texture(t, vec2(h0.x, h1.y)) + g1.x * texture(t, h1));
+}
+
+// view_exact: the Catmull-Rom spline (C1, through every cell's own value, so a one-cell
+// island stays an island and a map at the grid's size shows each cell's value), for the
+// elevation that coasts are drawn from and the layers read against a legend. Five taps: the
+// four corner taps' weights (each under 0.4 % of the total) are left out and the rest
+// renormalised (Jimenez 2016, "Filmic SMAA", SIGGRAPH course).
+vec4 view_exact(sampler2D t, vec2 px) {
+    vec2 st = px - 0.5;
+    vec2 i = floor(st);
+    vec2 f = st - i;
+    vec2 w0 = f * (-0.5 + f * (1.0 - 0.5 * f));
+    vec2 w1 = 1.0 + f * f * (-2.5 + 1.5 * f);
+    vec2 w2 = f * (0.5 + f * (2.0 - 1.5 * f));
+    vec2 w3 = f * f * (-0.5 + 0.5 * f);
+    vec2 w12 = w1 + w2;
+    vec2 size = vec2(u_size);
+    vec2 p0 = (i - 0.5) / size;
+    vec2 p12 = (i + 0.5 + w2 / w12) / size;
+    vec2 p3 = (i + 2.5) / size;
+    vec4 sum = w12.x * w12.y * texture(t, p12)
+             + w0.x * w12.y * texture(t, vec2(p0.x, p12.y))
+             + w3.x * w12.y * texture(t, vec2(p3.x, p12.y))
+             + w12.x * w0.y * texture(t, vec2(p12.x, p0.y))
+             + w12.x * w3.y * texture(t, vec2(p12.x, p3.y));
+    float weight = w12.x * w12.y + (w0.x + w3.x) * w12.y + w12.x * (w0.y + w3.y);
+    return sum / weight;
+}
 
 // The sRGB transfer curve (IEC 61966-2-1): the palettes are display colours; light adds and
 // multiplies in linear units, and the picture is written back in sRGB.
@@ -202,33 +257,31 @@ struct Surface {
 };
 
 Surface natural_surface(vec2 px, float lat) {
-    vec4 ter = view_sample(t_terrain, px);
-    float t = surface_temperature(view_sample(t_air, px), ter.x, lat);
-    float p = annual_precipitation(view_sample(t_moisture, px), lat);
+    vec4 ter = view_exact(t_terrain, px);
+    float t = surface_temperature(view_smooth(t_air, px), ter.x, lat);
+    float p = annual_precipitation(view_smooth(t_moisture, px), lat);
     float plants = view_sample(t_life, px).x;
     float h = ter.x - u_sea_level;
-    Surface s;
-    if (h < 0.0) {
-        float d = -h;
-        vec3 sea = mix(vec3(0.10, 0.42, 0.52), vec3(0.01, 0.05, 0.20), 1.0 - exp(-d / 1200.0));
-        float ice = sea_ice_fraction(t, false, 3.0);
-        s.albedo = mix(sea, vec3(0.86, 0.91, 0.96), ice);
-        s.water = 1.0 - ice;
-        s.depth = d;
-        return s;
-    }
+    // The coast is where the interpolated elevation crosses sea level, antialiased over the
+    // pixel's own footprint (fwidth), so it is a curve at any magnification.
+    float land_share = clamp(0.5 + h / max(fwidth(h), 1e-3), 0.0, 1.0);
+
+    float d = max(-h, 0.0);
+    vec3 sea = mix(vec3(0.10, 0.42, 0.52), vec3(0.01, 0.05, 0.20), 1.0 - exp(-d / 1200.0));
+    float sea_ice = sea_ice_fraction(t, false, 3.0);
+    vec3 sea_albedo = mix(sea, vec3(0.86, 0.91, 0.96), sea_ice);
+
     float w[6];
-    biome_weights(t, p, w);
+    biome_weights(t, max(p, 0.0), w);
     vec3 veg = vec3(0.0);
     for (int i = 1; i < 6; i++) veg += w[i] * biome_colour(i);
     veg /= max(1.0 - w[B_ICE], 1e-4);
     // Bare ground until life covers it: sand where dry, grey-brown rock elsewhere.
     vec3 bare = mix(vec3(0.42, 0.37, 0.33), vec3(0.80, 0.68, 0.50), smoothstep(600.0, 150.0, p));
     float cover = clamp(plants / u_plants_full, 0.0, 1.0);
-    vec3 land = mix(bare, veg, cover);
-    s.albedo = mix(land, biome_colour(B_ICE), w[B_ICE]);
-    s.water = 0.0;
-    s.depth = 0.0;
+    vec3 land = mix(mix(bare, veg, cover), biome_colour(B_ICE), w[B_ICE]);
+    float land_water = 0.0;
+    float depth = 0.0;
     // Lakes: the filled hollows (water.w, m deep), blue where tens of metres of water stand
     // (a shallower hollow in a cell tens of km wide is a marsh at most, and specks the map),
     // frozen below the sea-ice threshold like the sea.
@@ -236,17 +289,21 @@ Surface natural_surface(vec2 px, float lat) {
     float wet = smoothstep(10.0, 50.0, lake);
     if (wet > 0.0) {
         vec3 water = mix(vec3(0.12, 0.40, 0.50), vec3(0.03, 0.12, 0.30), 1.0 - exp(-lake / 300.0));
-        float ice = sea_ice_fraction(t, false, 3.0);
-        s.albedo = mix(s.albedo, mix(water, vec3(0.86, 0.91, 0.96), ice), wet);
-        s.water = wet * (1.0 - ice);
-        s.depth = lake;
+        land = mix(land, mix(water, vec3(0.86, 0.91, 0.96), sea_ice), wet);
+        land_water = wet * (1.0 - sea_ice);
+        depth = lake;
     }
+    Surface s;
+    s.albedo = mix(sea_albedo, land, land_share);
+    s.water = mix(1.0 - sea_ice, land_water, land_share);
+    s.depth = mix(d, depth, land_share);
     return s;
 }
 
 // ---- relief ------------------------------------------------------------------------------------
 
-// Elevation gradient (east, north), m per m, from bilinear samples one cell apart.
+// Elevation gradient (east, north), m per m, from bilinear samples one cell apart (a central
+// difference over two cells of a bilinear field is already smooth across the cells).
 vec2 elevation_gradient(vec2 px) {
     float e = view_sample(t_terrain, px + vec2(1.0, 0.0)).x;
     float w = view_sample(t_terrain, px - vec2(1.0, 0.0)).x;
@@ -377,7 +434,7 @@ float wind_streaks(vec2 px, vec2 fw) {
 // The flat (unlit) colour of `layer` at grid position px; `fw` is grid_fwidth(px).
 vec3 layer_colour(int layer, vec2 px, vec2 fw) {
     float lat = px.y / float(u_size.y) * PI - 0.5 * PI;
-    vec4 ter = view_sample(t_terrain, px);
+    vec4 ter = view_exact(t_terrain, px);
     float h = ter.x - u_sea_level;
     // Hillshade (four more samples) only for the layers drawn over the relief.
     bool flat_layer = layer == L_PRESSURE || layer == L_TEMPERATURE ||
@@ -404,12 +461,12 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw) {
         col = (h < 0.0 || id <= 0.0) ? vec3(0.14, 0.18, 0.26) : id_colour(id / 4096.0, 2) * shade;
         col *= 1.0 - 0.6 * id_boundary(t_water, 2, px, fw, 0.5) * float(h >= 0.0);
     } else if (layer == L_PRESSURE) {
-        float p = view_sample(t_air, px).x;
+        float p = view_exact(t_air, px).x;
         col = value_colour(L_PRESSURE, p) * (1.0 - 0.45 * isoline(p, 4.0, 0.6, fwidth(p)));
     } else if (layer == L_TEMPERATURE) {
-        col = value_colour(L_TEMPERATURE, view_sample(t_air, px).y);
+        col = value_colour(L_TEMPERATURE, view_exact(t_air, px).y);
     } else if (layer == L_PRECIPITATION) {
-        col = value_colour(L_PRECIPITATION, view_sample(t_moisture, px).y);
+        col = value_colour(L_PRECIPITATION, view_exact(t_moisture, px).y);
     } else if (layer == L_WIND) {
         col = value_colour(L_WIND, length(view_sample(t_air, px).zw));
     } else if (layer == L_CLOUDS) {
@@ -432,13 +489,17 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw) {
 
 // Overlays shared by the views, blended over `col`.
 vec3 overlay(vec3 col, int layer, vec2 px, vec2 fw) {
-    float h = view_sample(t_terrain, px).x - u_sea_level;
     bool coast = (VIEW_OVERLAYS & O_COAST) != 0 && layer != L_ELEVATION && layer != L_BIOME;
+    // the coast's curve where it is drawn (the same spline as the natural colours' coast)
+    float h = (coast ? view_exact(t_terrain, px).x : view_sample(t_terrain, px).x) - u_sea_level;
     if (coast) col = mix(col, vec3(0.05), 0.6 * isoline(h, 1e7, 0.5, fwidth(h)));
     if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS && h >= 0.0) {
         vec2 r = river_mask(px, fw);
-        float lake = smoothstep(10.0, 50.0, view_sample(t_water, px).w);
-        col = mix(col, vec3(0.12, 0.32, 0.68), max(r.x, lake) * 0.9);
+        // The natural colours draw the lakes themselves; over the others the overlay does.
+        bool natural = layer == L_BIOME || (layer == L_ELEVATION && IS_GLOBE != 0);
+        float lake = natural ? 0.0 : smoothstep(10.0, 50.0, view_sample(t_water, px).w);
+        // river water as the lakes' and the shallow sea's colour, a little lighter
+        col = mix(col, vec3(0.07, 0.22, 0.40), max(r.x, lake) * 0.9);
     }
     if ((VIEW_OVERLAYS & O_PLATES) != 0 || layer == L_PLATES) {
         col = mix(col, vec3(0.85, 0.10, 0.10), id_boundary(t_terrain, 1, px, fw, -0.5));
