@@ -16,7 +16,6 @@ import argparse
 import json
 import math
 import sys
-import time
 from pathlib import Path
 
 # (key, label, target low, target high) in the figures' own units; None: report only.
@@ -42,41 +41,24 @@ TARGETS = (
 
 def run(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
-    from globe_luminance import main as luminance
+    from globe_luminance import full_phase_views, story_state
 
-    from planetsim.core.checkpoint import load_checkpoint
-    from planetsim.core.simulation import Simulation
     from planetsim.stats.measure import measure
 
-    t0 = time.perf_counter()
-    if args.checkpoint:
-        sim = load_checkpoint(args.checkpoint)
-    else:
-        w, h = (int(v) for v in args.size.lower().split("x"))
-        sim = Simulation("earth", size=(w, h), seed=args.seed)
-        sim.step(sim.timeline.frame_of_year(-12e3) - sim.frame)
-    story_s = time.perf_counter() - t0
+    sim, story_s = story_state(args.checkpoint, args.size, args.seed)
     figures = measure(sim, seasonal=True)
     out = {k: figures.get(k, math.nan) for k, *_ in TARGETS if k != "globe_luminance"}
-    # the climate bands of the 20-30 deg belt against the storm track's: above it?
+    # the storm track's belt against the subtropics': above it?
     out["storm_track_above_subtropics"] = bool(
         figures["precip_band_40_55"] > figures["precip_band_20_30"]
     )
-    every_class = all(figures.get(f"koppen_{c}", 0.0) > 0 for c in "ABCDE")
-    out["every_koppen_class"] = every_class
+    out["every_koppen_class"] = all(figures.get(f"koppen_{c}", 0.0) > 0 for c in "ABCDE")
+    views, _ = full_phase_views(sim)
+    out["globe_luminance"] = float(sum(views.values()) / len(views))
     w, h = sim.grid.width, sim.grid.height
     meta = {"seed": int(sim.seed), "size": f"{w}x{h}", "renderer": sim.renderer,
             "story_s": story_s}  # fmt: skip
-    tmp = Path(args.out).with_suffix(".ckpt.tmp")
-    from planetsim.core.checkpoint import save_checkpoint
-
-    save_checkpoint(sim, tmp, force=True)
     sim.close()
-    lum_json = Path(args.out).with_suffix(".lum.json")
-    luminance(["--checkpoint", str(tmp), "--json", str(lum_json)])
-    out["globe_luminance"] = json.loads(lum_json.read_text())["mean"]
-    lum_json.unlink()
-    tmp.unlink()
     Path(args.out).write_text(json.dumps({**meta, **out}, indent=1))
     print(json.dumps({**meta, **out}))
 

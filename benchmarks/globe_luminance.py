@@ -17,13 +17,14 @@ import json
 import math
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planetsim.analysis.images import linear_luminance
 
-def srgb_to_linear(c: np.ndarray) -> np.ndarray:
-    c = c / 255.0
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+if TYPE_CHECKING:
+    from planetsim.core.simulation import Simulation
 
 
 def disc_luminance(img: np.ndarray, frac: float) -> float:
@@ -32,9 +33,50 @@ def disc_luminance(img: np.ndarray, frac: float) -> float:
     n = img.shape[0]
     c = (np.arange(n) + 0.5) / n * 2 - 1
     disc = c[None, :] ** 2 + c[:, None] ** 2 < (frac * 0.98) ** 2  # the limb's pixels left out
-    lin = srgb_to_linear(img.astype(np.float64))
-    lum = 0.2126 * lin[..., 0] + 0.7152 * lin[..., 1] + 0.0722 * lin[..., 2]
-    return float(lum[disc].mean())
+    return float(linear_luminance(img)[disc].mean())
+
+
+def story_state(checkpoint: str | None, size: str, seed: int) -> tuple[Simulation, float]:
+    """The earth story just before people appear (12 kyr ago), or a checkpoint's state, and
+    the seconds that took."""
+    from planetsim.core.checkpoint import load_checkpoint
+    from planetsim.core.simulation import Simulation
+    from planetsim.frontends.args import parse_size
+
+    t0 = time.perf_counter()
+    if checkpoint:
+        sim = load_checkpoint(checkpoint)
+    else:
+        sim = Simulation("earth", size=parse_size(size), seed=seed)
+        sim.step(sim.timeline.frame_of_year(-12e3) - sim.frame)
+    return sim, time.perf_counter() - t0
+
+
+def full_phase_views(sim: Simulation, pixels: int = 512) -> tuple[dict[str, float], np.ndarray]:
+    """The disc-mean luminance from four longitudes on the equator and two at 30 N and 30 S,
+    the sun behind the camera each time (the story's sun is put back), and the first view."""
+    from planetsim.render.camera import Camera
+    from planetsim.render.views import render_frame
+
+    figures: dict[str, float] = {}
+    first = None
+    saved = sim.values["sun_dir"]
+    try:
+        for pitch in (0.0, 30.0, -30.0):
+            for yaw in (0.0, 90.0, 180.0, 270.0) if pitch == 0.0 else (0.0, 180.0):
+                cam = Camera(yaw=yaw, pitch=pitch, ortho=True)
+                eye = cam.eye()
+                d = math.sqrt(eye.x**2 + eye.y**2 + eye.z**2)
+                sim.values["sun_dir"] = (eye.x / d, eye.y / d, eye.z / d)  # full phase
+                size = (pixels, pixels)
+                img = render_frame(sim, "globe", "biome", size, cam, label=False, time=0)
+                first = img if first is None else first
+                hh = cam.distance * math.tan(math.radians(cam.fov) / 2)
+                figures[f"yaw {yaw:.0f}, pitch {pitch:.0f}"] = disc_luminance(img, 1.0 / hh)
+    finally:
+        sim.values["sun_dir"] = saved
+    assert first is not None
+    return figures, first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,40 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the figures here")
     a = ap.parse_args(argv)
 
-    from planetsim.core.checkpoint import load_checkpoint
-    from planetsim.core.simulation import Simulation
-    from planetsim.render.camera import Camera
-    from planetsim.render.views import render_frame
-
-    t0 = time.perf_counter()
-    if a.checkpoint:
-        sim = load_checkpoint(a.checkpoint)
-    else:
-        w, h = (int(v) for v in a.size.lower().split("x"))
-        sim = Simulation("earth", size=(w, h), seed=a.seed)
-        sim.step(sim.timeline.frame_of_year(-12e3) - sim.frame)
-    story_s = time.perf_counter() - t0
-    figures = {}
-    first = None
-    for pitch in (0.0, 30.0, -30.0):
-        for yaw in (0.0, 90.0, 180.0, 270.0) if pitch == 0.0 else (0.0, 180.0):
-            cam = Camera(yaw=yaw, pitch=pitch, ortho=True)
-            eye = cam.eye()
-            d = math.sqrt(eye.x**2 + eye.y**2 + eye.z**2)
-            sim.set_uniform("sun_dir", (eye.x / d, eye.y / d, eye.z / d))  # full phase
-            img = render_frame(
-                sim, "globe", "biome", (a.pixels, a.pixels), cam, label=False, time=0.0
-            )
-            if first is None:
-                first = img
-            hh = cam.distance * math.tan(math.radians(cam.fov) / 2)
-            figures[f"yaw {yaw:.0f}, pitch {pitch:.0f}"] = disc_luminance(img, 1.0 / hh)
+    sim, story_s = story_state(a.checkpoint, a.size, a.seed)
+    figures, first = full_phase_views(sim, a.pixels)
     mean = float(np.mean(list(figures.values())))
     for k, v in figures.items():
         print(f"{k:>20}: {v:.3f}")
     print(f"{'mean':>20}: {mean:.3f}  (issue 18: 0.25-0.40; a Lambert sphere of albedo 0.30: 0.20)")
     print(f"renderer: {sim.renderer}; state: {sim.year_label} ({story_s:.0f} s)")
-    if a.png and first is not None:
+    if a.png:
         from PIL import Image
 
         Image.fromarray(first).save(a.png)

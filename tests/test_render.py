@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from planetsim.analysis import Grid
+from planetsim.analysis.images import linear_to_srgb, srgb_to_linear
 from planetsim.core.errors import PlanetsimError
 from planetsim.core.shaders import assemble, resolve_path
 from planetsim.render import (
@@ -297,30 +298,19 @@ def test_thin_cloud_lets_the_sea_show_and_thick_cloud_reflects_as_its_optical_de
     # The sky's haze (grey mean 0.025 by day) is added to the sRGB picture above the cloud;
     # the sea's own albedo (under 0.1) in the bounce term would move this by < 1 %.
     haze = 0.025
-    sea = _srgb_to_linear(clear - haze)
+    sea = srgb_to_linear(clear - haze)
     for kind, tau in (("x", 2.0), ("y", 24.0)):
         got = _sunlit_ocean(make_sim, 1.0, cam, kind) / 255
         lo, mid, hi = [], [], []
         for t, out in ((0.2 * tau, lo), (0.9 * tau, mid), (1.6 * tau, hi)):
             r = t / (t + 7.7)
             lit = r * 0.97 * (0.04 + 0.96 * mu) + sea * (1 - r) ** 2
-            out.append(_linear_to_srgb(lit) + haze)
+            out.append(linear_to_srgb(lit) + haze)
         c = centre
         # (0.035: the 8-bit picture, the sky's haze rounded to its mean, and the few texels
         # where the pattern is 0, which stay clear even at full cover)
         assert (got[c] >= lo[0][c] - 0.035).all() and (got[c] <= hi[0][c] + 0.035).all(), kind
         assert np.median(got[c]) == pytest.approx(np.median(mid[0][c]), abs=0.04), kind
-
-
-def _srgb_to_linear(c: np.ndarray) -> np.ndarray:
-    """IEC 61966-2-1, written from the standard."""
-    c = np.clip(c, 0.0, 1.0)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-def _linear_to_srgb(c: np.ndarray) -> np.ndarray:
-    c = np.clip(c, 0.0, 1.0)
-    return np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1 / 2.4) - 0.055)
 
 
 def test_globe_clouds_cover_their_share_of_the_sky_in_patches(make_sim):

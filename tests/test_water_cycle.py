@@ -138,6 +138,7 @@ def test_the_globe_of_a_built_world_is_as_bright_as_earth_and_its_clouds_follow_
     climate puts it: the share of pixels whose cloud opacity exceeds 0.5 (from the pictures
     with and without the clouds: L = a lit + (1 - a) L_clear) over the desert is under half
     that over the ITCZ."""
+    from planetsim.analysis.images import linear_luminance
     from planetsim.render.camera import Camera
     from planetsim.render.views import render_frame
 
@@ -151,11 +152,9 @@ def test_the_globe_of_a_built_world_is_as_bright_as_earth_and_its_clouds_follow_
     sim.set_uniform("sun_dir", (1.0, 0.0, 0.0))
     n = 256
 
-    def linear_luminance() -> np.ndarray:
+    def luminance() -> np.ndarray:
         img = render_frame(sim, "globe", "biome", (n, n), cam, label=False, overlays=(), time=0)
-        c = img.astype(np.float64) / 255
-        lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)  # IEC 61966-2-1
-        return lin @ np.array([0.2126, 0.7152, 0.0722])
+        return linear_luminance(img)
 
     # each pixel's point on the sphere (seen from +x, ortho): east right, north up
     hh = cam.distance * np.tan(np.radians(cam.fov) / 2)
@@ -164,12 +163,12 @@ def test_the_globe_of_a_built_world_is_as_bright_as_earth_and_its_clouds_follow_
     disc = east**2 + up**2 < 0.98**2
     x = np.sqrt(np.clip(1 - east**2 - up**2, 0, 1))
     lat, lon = np.degrees(np.arcsin(np.clip(up, -1, 1))), np.degrees(np.arctan2(east, x))
-    cloudy = linear_luminance()
+    cloudy = luminance()
     assert 0.25 <= cloudy[disc].mean() <= 0.40, cloudy[disc].mean()
     m = sim.field("moisture").read()
     m[..., 2] = 0.0
     sim.field("moisture").write(m)
-    clear = linear_luminance()
+    clear = luminance()
     lit = 0.97 * (0.04 + 0.96 * x)  # the clouds' sunlight (globe.frag), linear
     opacity = (cloudy - clear) / np.maximum(lit - clear, 1e-3)
     desert = disc & (lat > 18) & (lat < 32) & (lon < 0) & (lon > -half + 2)

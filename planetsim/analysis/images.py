@@ -40,4 +40,25 @@ def axis_aligned_edge_share(
     return float(near.mean())
 
 
-__all__ = ["axis_aligned_edge_share"]
+def srgb_to_linear(c: NDArray[np.generic]) -> NDArray[np.float64]:
+    """sRGB-encoded values 0..1 to linear light (IEC 61966-2-1)."""
+    x: NDArray[np.float64] = np.clip(np.asarray(c, np.float64), 0.0, 1.0)
+    out: NDArray[np.float64] = np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+    return out
+
+
+def linear_to_srgb(c: NDArray[np.generic]) -> NDArray[np.float64]:
+    """Linear light 0..1 to sRGB-encoded values (IEC 61966-2-1)."""
+    x: NDArray[np.float64] = np.clip(np.asarray(c, np.float64), 0.0, 1.0)
+    out: NDArray[np.float64] = np.where(x <= 0.0031308, x * 12.92, 1.055 * x ** (1 / 2.4) - 0.055)
+    return out
+
+
+def linear_luminance(rgb8: NDArray[np.generic]) -> NDArray[np.float64]:
+    """(H, W) linear luminance 0.2126 R + 0.7152 G + 0.0722 B of an 8-bit sRGB picture."""
+    lin = srgb_to_linear(np.asarray(rgb8, np.float64)[..., :3] / 255.0)
+    out: NDArray[np.float64] = lin @ np.array([0.2126, 0.7152, 0.0722])
+    return out
+
+
+__all__ = ["axis_aligned_edge_share", "linear_luminance", "linear_to_srgb", "srgb_to_linear"]

@@ -114,10 +114,8 @@ def temperature(
 ) -> np.ndarray:
     """Surface temperature, degC (issue 4's fit, lapse rate, greenhouse term)."""
     co2 = np.where(co2 > 0, co2, 280.0)
-    x = (lat_deg + 5 * p.season) / 30
     return (
-        40 * np.tanh(2.2 * np.exp(-0.5 * x**2))
-        - 15
+        zonal_temperature(lat_deg, p.season)
         - (mslp - 1012) / 1.8
         + 1.5 * land
         - p.lapse_rate * height_m / 1000
@@ -183,16 +181,18 @@ def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
     return t * t * (3 - 2 * t)
 
 
+def zonal_temperature(lat_deg: np.ndarray | float, season: float) -> np.ndarray:
+    """The weather pass's latitude term T0 = 40 tanh(2.2 exp(-x^2 / 2)) - 15 degC,
+    x = (lat + 5 season) / 30 (issue 4's fit; its thermal equator follows the season)."""
+    x = (np.asarray(lat_deg) + 5.0 * season) / 30.0
+    return 40.0 * np.tanh(2.2 * np.exp(-0.5 * x * x)) - 15.0
+
+
 def zonal_temperature_gradient(lat_deg: np.ndarray, season: float) -> np.ndarray:
-    """|dT0/dy| of the weather pass's latitude term, K per 1000 km (by central differences of
-    T0 = 40 tanh(2.2 exp(-x^2 / 2)) - 15, x = (lat + 5 season) / 30, over 0.01 deg)."""
-
-    def t0(lat: np.ndarray) -> np.ndarray:
-        x = (lat + 5.0 * season) / 30.0
-        return 40.0 * np.tanh(2.2 * np.exp(-0.5 * x * x)) - 15.0
-
+    """|dT0/dy| of zonal_temperature, K per 1000 km (by central differences over 0.01 deg)."""
     h = 0.005
-    return np.abs(t0(lat_deg + h) - t0(lat_deg - h)) / (2 * h) / 111.195 * 1000.0
+    t0 = zonal_temperature(lat_deg + h, season) - zonal_temperature(lat_deg - h, season)
+    return np.abs(t0) / (2 * h) / 111.195 * 1000.0
 
 
 def transport_east(q: np.ndarray, u: np.ndarray, dt: float, grid: Grid) -> np.ndarray:
@@ -353,12 +353,9 @@ def cloud_parts(
     with np.errstate(divide="ignore"):
         convective = np.clip(0.245 + 0.125 * np.log(np.maximum(precip, 0) / 365.25), 0, 0.8)
 
-    def t0(lat_deg: np.ndarray | float) -> np.ndarray:
-        x = (np.asarray(lat_deg) + 5.0 * p.season) / 30.0
-        return 40.0 * np.tanh(2.2 * np.exp(-0.5 * x * x)) - 15.0
-
     # The air at 700 hPa keeps sc_free_share of the surface's contrast with the thermal equator.
-    lts = p.sc_lts_equator + (1 - p.sc_free_share) * (t0(-5.0 * p.season) - t0(lat))
+    t_eq = zonal_temperature(-5.0 * p.season, p.season)
+    lts = p.sc_lts_equator + (1 - p.sc_free_share) * (t_eq - zonal_temperature(lat, p.season))
     lts = lts + (mslp - 1012.0) / 1.8
     g = zonal_temperature_gradient(lat, p.season)  # K per 1000 km
     lts = lts + (-v * np.sign(lat)) * g * 1e-6 * p.sc_advection_days * 86400
