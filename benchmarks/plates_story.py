@@ -45,7 +45,8 @@ def run(seed: int, size: tuple[int, int], out: Path, preset: str = "earth") -> N
     frames = sorted({int(round(f)) for f in np.linspace(start, stop, MOMENTS)})
     ends = [tl.frame_of_year(e.years[1]) for e in epochs]
     result: dict = {"seed": seed, "size": list(size), "preset": preset, "moments": [],
-                    "masks": {}, "renderer": sim.renderer}  # fmt: skip
+                    "masks": {}, "ends": [str(f) for f in ends], "years": {},
+                    "renderer": sim.renderer}  # fmt: skip
     t0 = time.perf_counter()
     for f in sorted(set(frames) | set(ends)):
         sim.step(f - sim.frame)
@@ -56,9 +57,9 @@ def run(seed: int, size: tuple[int, int], out: Path, preset: str = "earth") -> N
             print(f"  {sim.year_label:>14}  " + "  ".join(
                 f"{k[:10]}={row[k]:.3g}" for k in FIGURES if isinstance(row[k], int | float)
             ), file=sys.stderr, flush=True)  # fmt: skip
-        if f in ends:
-            land = sim.elevation() > float(sim.values["sea_level"])
-            result["masks"][str(f)] = np.packbits(land.ravel()).tolist()
+        land = sim.elevation() > float(sim.values["sea_level"])  # every moment: how long the
+        result["masks"][str(f)] = np.packbits(land.ravel()).tolist()  # grids agree
+        result["years"][str(f)] = sim.year
     result["seconds"] = time.perf_counter() - t0
     sim.close()
     out.write_text(json.dumps(result))
@@ -70,10 +71,10 @@ def _mask(run: dict, frame: str) -> np.ndarray:
 
 
 def iou_across(fine: dict, coarse: dict) -> dict[str, float]:
-    """Land-mask IoU at the end of each plate epoch, the finer grid downsampled (a coarse
+    """Land-mask IoU at each moment both runs kept, the finer grid downsampled (a coarse
     cell is land where most of its fine cells are)."""
     out = {}
-    for frame in coarse["masks"]:
+    for frame in sorted(set(coarse["masks"]) & set(fine["masks"]), key=int):
         a, b = _mask(fine, frame).astype(float), _mask(coarse, frame).astype(bool)
         f = a.shape[0] // b.shape[0]
         down = a.reshape(b.shape[0], f, b.shape[1], f).mean(axis=(1, 3)) > 0.5
@@ -153,6 +154,12 @@ def checks(rows: list[dict], size: list[int]) -> list[tuple[str, bool, str]]:
     ]
 
 
+def _ago(year: float) -> str:
+    if year <= -1e9:
+        return f"{-year / 1e9:.2f} Gyr ago"
+    return f"{-year / 1e6:.0f} Myr ago" if year <= -1e6 else f"{-year / 1e3:.0f} kyr ago"
+
+
 def table(paths: list[Path]) -> str:
     runs = [json.loads(p.read_text()) for p in paths]
     lines = [
@@ -172,8 +179,19 @@ def table(paths: list[Path]) -> str:
         coarse = by.get((seed, w // 2))
         if coarse is not None:
             iou = iou_across(r, coarse)
-            ious.append(f"seed {seed}, {w}x{w // 2} vs {w // 2}x{w // 4}: "
-                        + ", ".join(f"{v:.2f}" for v in iou.values()))  # fmt: skip
+            ends = [iou[f] for f in r.get("ends", iou) if f in iou]
+            text = f"seed {seed}, {w}x{w // 2} vs {w // 2}x{w // 4}: " + ", ".join(
+                f"{v:.2f}" for v in ends
+            )
+            years = r.get("years", {})
+            below = [f for f in iou if iou[f] < 0.7 and f in years]
+            if years and below:
+                text += (
+                    f" (IoU first below 0.7 at {_ago(years[below[0]])}, "
+                    + ", ".join(f"{iou[f]:.2f}" for f in iou if f in years)
+                    + " at the moments)"
+                )
+            ious.append(text)
     if ious:
         lines += ["", "Land-mask IoU at the end of each plate epoch (finer grid downsampled): "
                   + "; ".join(ious)]  # fmt: skip

@@ -1,7 +1,7 @@
 """The plates (issue 15): rigid rotations carry crust exactly, boundaries do what their
 relative motion says, the ridge follows the age-depth law, the sea fills its basins with a
-fixed volume of water. Each against an independent answer: the rotation itself, Parsons &
-Sclater's law, a numpy bisection; the tectonics stage's hook is driven from a start the test
+fixed volume of water. Each against an independent answer: the rotation itself, GDH1
+(Stein & Stein 1992), a numpy bisection; the tectonics stage's hook is driven from a start the test
 builds (planetsim.stages.tectonics.start.StartCrust)."""
 
 from __future__ import annotations
@@ -170,8 +170,8 @@ def test_colliding_continents_thicken_and_suture(make_sim):
 
 def test_opening_plates_make_a_ridge_that_deepens_with_age(make_sim):
     """Two ocean plates parting at 2 cm/yr each: new floor of age 0 at the ridge; the floor's
-    age grows with distance as distance / half-rate, and its depth follows Parsons & Sclater
-    (1977) within 5 %."""
+    age grows with distance as distance / half-rate, and its depth follows GDH1 (Stein &
+    Stein 1992) within 5 %."""
     sim = plates_sim(make_sim, (256, 128))
     g = sim.grid
     lon = g.lon2d
@@ -191,15 +191,16 @@ def test_opening_plates_make_a_ridge_that_deepens_with_age(make_sim):
     # The datum: the old floor far from both boundaries, at its own age's depth, so the test
     # needs no sea level (that follows from the water volume, which this test leaves alone).
     far = g.width // 4 * 3
-    ps77 = parsons_sclater(age)
-    depth = parsons_sclater(np.array([c[row, far, 1]]))[0] + z[row, far] - z[row, cols]
-    np.testing.assert_allclose(depth, ps77, rtol=0.05)
+    law = gdh1(age)
+    depth = gdh1(np.array([c[row, far, 1]]))[0] + z[row, far] - z[row, cols]
+    np.testing.assert_allclose(depth, law, rtol=0.05)
 
 
-def parsons_sclater(age):
-    """Parsons & Sclater (1977): ocean depth (m) against sea-floor age (Myr)."""
+def gdh1(age):
+    """GDH1, Stein & Stein (1992), Nature 359:123: ocean depth (m) against sea-floor age
+    (Myr), 2600 + 365 sqrt(t) to 20 Myr, 5651 - 2473 exp(-0.0278 t) beyond."""
     a = np.asarray(age, dtype=float)
-    return np.where(a < 70.0, 2500 + 350 * np.sqrt(a), 6400 - 3200 * np.exp(-a / 62.8))
+    return np.where(a < 20.0, 2600 + 365 * np.sqrt(a), 5651 - 2473 * np.exp(-0.0278 * a))
 
 
 def test_sea_level_over_the_peaks_and_past_a_broken_cell():

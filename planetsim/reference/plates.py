@@ -21,10 +21,10 @@ OCEANIC_MAX_KM = 1.0  # thinner: oceanic crust, the only crust with a sea-floor 
 
 
 def ocean_depth(age: np.ndarray) -> np.ndarray:
-    """Ocean depth (m) of floor `age` Myr old: Parsons & Sclater (1977), 2500 + 350 sqrt(t)
-    for t < 70 Myr, 6400 - 3200 exp(-t / 62.8) beyond."""
+    """Ocean depth (m) of floor `age` Myr old: GDH1 (Stein & Stein 1992), 2600 + 365 sqrt(t)
+    for t < 20 Myr, 5651 - 2473 exp(-0.0278 t) beyond."""
     t = np.maximum(np.asarray(age, dtype=np.float64), 0.0)
-    return np.where(t < 70.0, 2500.0 + 350.0 * np.sqrt(t), 6400.0 - 3200.0 * np.exp(-t / 62.8))
+    return np.where(t < 20.0, 2600.0 + 365.0 * np.sqrt(t), 5651.0 - 2473.0 * np.exp(-0.0278 * t))
 
 
 def crust_elevation(

@@ -88,7 +88,13 @@ register_stage(
         moves_land=True,
         params=(
             Uniform(
-                "ocean_fraction", "float", 0.7, "0..1", "surface share the ocean covers", 0.0, 1.0
+                "ocean_fraction",
+                "float",
+                0.7,
+                "0..1",
+                "surface share the ocean covers (with plates: once their floor has aged)",
+                0.0,
+                1.0,
             ),
             Uniform(
                 "ocean_fill",

@@ -13,11 +13,12 @@ const float OCEANIC_MAX_KM = 1.0;
 const float OFFSET_MIN_M = -200.0;
 const float OFFSET_MAX_M = 800.0;
 
-// Depth of ocean floor of age t Myr below the ridge datum, m: Parsons & Sclater (1977),
-// d = 2500 + 350 sqrt(t) for t < 70 Myr, 6400 - 3200 exp(-t / 62.8) beyond.
+// Depth of ocean floor of age t Myr below the datum, m: GDH1 (Stein & Stein 1992, Nature
+// 359:123), d = 2600 + 365 sqrt(t) for t < 20 Myr, 5651 - 2473 exp(-0.0278 t) beyond. Its
+// old floor flattens at 5.65 km (Parsons & Sclater 1977 go on to 6.4).
 float ocean_depth(float t) {
     t = max(t, 0.0);
-    return t < 70.0 ? 2500.0 + 350.0 * sqrt(t) : 6400.0 - 3200.0 * exp(-t / 62.8);
+    return t < 20.0 ? 2600.0 + 365.0 * sqrt(t) : 5651.0 - 2473.0 * exp(-0.0278 * t);
 }
 
 // Orogeny code of the frames and the world: type * 10000 + time, with time in Myr since 5 Gyr

@@ -15,7 +15,7 @@
 //              the plate higher in the buoyancy order (beats below) on top; the continental
 //              crust of all claimants stacks on the winner (collision thickening, at most
 //              crust_max_km; gap state -2 marks it for the frames).
-// Base elevation b = crust_elevation(h, age) (Airy isostasy; Parsons & Sclater 1977) + the
+// Base elevation b = crust_elevation(h, age) (Airy isostasy; GDH1, Stein & Stein 1992) + the
 //   offset the crust carries - trench_depth exp(-d / trench_width) on subducting ocean floor
 //   (d: km to the trench). Elevation = b + (last elevation - last base): what erosion and
 //   sediment did since the last fold stays in place until frames_update folds it into the

@@ -173,8 +173,18 @@ class PlateDriver:
         zs, cum = hypsometric_curve(z, area)
         if ocean_fraction is None:
             ocean_fraction = float(v.get("ocean_fraction", 0.7)) * float(v.get("ocean_fill", 1.0))
-        sea = sea_level_for_fraction(zs, cum, ocean_fraction)
-        self.water_m3 = ocean_volume(z, area, sea)
+            # The preset's share is the ocean's once its floor has aged: the young first floor
+            # deepens by about a kilometre as it ages, and a volume poured on it would leave
+            # the continents high and dry later on.
+            mature = z + self.aged_floor_m(sim, start)
+            zm, cm = hypsometric_curve(mature, area)
+            self.water_m3 = ocean_volume(
+                mature, area, sea_level_for_fraction(zm, cm, ocean_fraction)
+            )
+            sea = sea_level_for_volume(z, area, self.water_m3, tol_m=0.01)
+        else:  # a test's own planet: the water fills its basins as they are
+            sea = sea_level_for_fraction(zs, cum, ocean_fraction)
+            self.water_m3 = ocean_volume(z, area, sea)
         sim.values["sea_level"] = sea
         sim.mark_land_changed()
         rng = np.random.default_rng([sim.seed, 8080])
@@ -182,6 +192,30 @@ class PlateDriver:
         self.cycle = CycleState(
             downwelling=d / np.linalg.norm(d), phase_since=float(sim.year) * 1e-6
         )
+
+    @staticmethod
+    def aged_floor_m(sim: Any, s: StartCrust) -> np.ndarray:
+        """How much the start's ocean floor changes in height (m, negative: deeper) once it
+        has Earth's steady age distribution: the area of floor per age falls linearly to
+        zero at old_ocean_myr (Parsons 1982, JGR 87:289; Sclater et al. 1980), so the floor's
+        cumulative area share F has age T (1 - sqrt(1 - F)), a mean of T / 3. The floor
+        keeps its order: the oldest now is the oldest then."""
+        v = sim.values
+        kw = dict(crust_sea_level_km=v["crust_sea_level_km"], rho_crust=v["crust_density"],
+                  rho_mantle=v["mantle_density"], crust_full_km=v["crust_full_km"])  # fmt: skip
+        h = np.asarray(s.thickness_km, np.float64)
+        age = np.asarray(s.age_myr, np.float64)
+        floor = h < OCEANIC_MAX_KM
+        w = np.broadcast_to(sim.grid.cell_area_m2, h.shape)[floor]
+        order = np.argsort(age[floor], kind="stable")
+        share = (np.cumsum(w[order]) - 0.5 * w[order]) / max(float(w.sum()), 1e-30)
+        aged = np.empty_like(share)
+        aged[order] = float(v["old_ocean_myr"]) * (1.0 - np.sqrt(1.0 - share))
+        out = np.zeros(h.shape)
+        out[floor] = crust_elevation(h[floor], aged, **kw) - crust_elevation(
+            h[floor], age[floor], **kw
+        )
+        return out
 
     def write_start(self, sim: Any, s: StartCrust) -> None:
         v = sim.values

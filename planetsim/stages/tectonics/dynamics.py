@@ -374,6 +374,14 @@ def _cycle(
     # A supercontinent that never quite closes still breaks up: the mantle under its largest
     # mass warms all the same (Gurnis 1988, Nature 332:695).
     stalled = cycle.phase == "assembly" and now - cycle.phase_since >= float(v["assembly_max_myr"])
+    if final_due and not forced:
+        # Already dispersed when the last breakup was due: the continents stay apart from
+        # then on (no late supercontinent that has had no time to break up), moving away from
+        # the largest of them rather than from where the last supercontinent stood.
+        cycle.final_done = True
+        cycle.centre = sums.supercontinent_centre
+        cycle.phase, cycle.phase_since, cycle.tenure = "dispersal", now, 0.0
+        return False
     if not (tenure_done or forced or stalled):
         return False
     if final_due:

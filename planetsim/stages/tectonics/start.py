@@ -6,7 +6,8 @@ gives the same continents and plates at every grid size.
   are roughened by fractal value noise on the sphere; the crust is continental where that
   score is in its top `continental_fraction` of the surface (by area), without specks (land
   masses under 0.5 % of the continental area go back to ocean, small holes fill).
-- Thickness: 30 km at a continent's edge (a drowned shelf) to 42 km inland.
+- Thickness: 30 km at a continent's edge (a drowned shelf) to 38 km inland, a craton's
+  (Christensen & Mooney 1995: shields and platforms about 40 km), standing some 500 m high.
 - Ocean floor: young (10-30 Myr: the early planet is hot and its crust recycles fast).
 - Plates: noise-warped Voronoi cells around `plate_count` random points, each with a random
   Euler pole and a speed of 2-6 cm/yr.
@@ -171,7 +172,7 @@ def start_from_seed(
     continental = _without_specks(continental, grid)
     inland = np.clip((score - thr) / max(float(score.max() - thr), 1e-9), 0.0, 1.0)
     s = np.clip(inland / 0.35, 0.0, 1.0)
-    thickness = np.where(continental, 30.0 + 12.0 * s * s * (3 - 2 * s), 0.0)
+    thickness = np.where(continental, 30.0 + 8.0 * s * s * (3 - 2 * s), 0.0)
     age = 10.0 + 20.0 * (0.5 + 0.5 * fbm(2.0 * x, seed, 77, octaves=3))
     count = int(min(max(plate_count, 2), MAX_PLATES - 2))  # room for splits later
     # Plates around the continents: the largest continents each at the heart of one, the
@@ -218,15 +219,15 @@ def start_from_terrain(
 ) -> StartCrust:  # fmt: skip
     """Crust from the user's heightmap: continental where the land (and the shelf to 300 m
     below sea level) is, its thickness by inverting Airy isostasy; ocean floor aged by
-    inverting Parsons & Sclater's depth law."""
+    inverting the GDH1 depth law (Stein & Stein 1992)."""
     z = elevation - sea_level
     per_km = (1.0 - rho_crust / rho_mantle) * 1000.0
     continental = z > -300.0
     thickness = np.where(continental, np.clip(crust_sea_level_km + z / per_km, 20.0, 80.0), 0.0)
-    depth = np.clip(-z, 2500.0, 6399.0)
-    young = ((depth - 2500.0) / 350.0) ** 2
-    old = -62.8 * np.log((6400.0 - depth) / 3200.0)
-    age = np.where(depth < 5428.0, young, np.maximum(old, 70.0))
+    depth = np.clip(-z, 2600.0, 5650.0)
+    young = ((depth - 2600.0) / 365.0) ** 2
+    old = -np.log((5651.0 - depth) / 2473.0) / 0.0278
+    age = np.where(depth < 2600.0 + 365.0 * np.sqrt(20.0), young, np.maximum(old, 20.0))
     rng = np.random.default_rng([seed, 4242])
     random_unit_vectors(rng, 1)  # the focus draw of start_from_seed: the same plates after it
     count = int(min(max(plate_count, 2), MAX_PLATES - 2))
