@@ -244,6 +244,37 @@ def test_sea_level_from_a_known_water_volume_matches_a_numpy_bisection(make_sim)
     assert ocean_volume(z, area, sim.values["sea_level"]) == pytest.approx(volume, rel=1e-6)
 
 
+def test_the_ocean_is_poured_for_its_floor_once_aged(make_sim):
+    """The water is set when the plates start so that the ocean covers ocean_fraction once
+    the young first floor has aged to Earth's steady distribution (area per age falling
+    linearly to zero at old_ocean_myr, Parsons 1982). With every floor cell under water
+    either way (the level lies on the continents' slopes), that is the young planet's water
+    at ocean_fraction plus the floor's area times the deepening from 10 Myr to the mean
+    depth of that distribution, integrated here over GDH1."""
+    sim = plates_sim(make_sim, (128, 64))
+    g = sim.grid
+    rng = np.random.default_rng(8)
+    frac = float(sim.values["ocean_fraction"]) * float(sim.values["ocean_fill"])
+    continent = rng.uniform(size=g.shape) < 1.0 - frac + 0.15  # floor: under frac
+    h = np.where(continent, 36.0 + 10.0 * rng.uniform(size=g.shape), 0.0)
+    begin(sim, h, np.full(g.shape, 10.0), np.zeros(g.shape, int), [np.zeros(3)])
+    z = sim.elevation().astype(np.float64)
+    area = np.asarray(np.broadcast_to(g.cell_area_m2, g.shape))
+    order = np.argsort(z.ravel())
+    covered = np.cumsum(area.ravel()[order]) / area.sum()
+    young_level = z.ravel()[order][np.searchsorted(covered, frac)]
+    assert young_level > z[~continent].max()  # the level lies on the continents
+    t_old = float(sim.values["old_ocean_myr"])
+    t = np.linspace(0.0, t_old, 200_001)
+    pdf = 2.0 / t_old * (1.0 - t / t_old)
+    mean_depth = float(np.trapezoid(gdh1(t) * pdf, t))
+    deepening = mean_depth - float(gdh1(np.array([10.0]))[0])
+    expected = ocean_volume(z, area, young_level) + deepening * float(area[~continent].sum())
+    assert driver_of(sim).water_m3 == pytest.approx(expected, rel=2e-3)
+    # The young planet's sea then stands higher than the share alone would put it.
+    assert sim.values["sea_level"] > young_level
+
+
 def test_the_gather_matches_a_numpy_gather_of_the_same_frames(make_sim):
     """128x64, the seed's own start with its plates moving for 20 Myr: the world's crust
     (owner, thickness, age) equals planetsim.reference.plates.gather on the frames and
