@@ -2,9 +2,9 @@
 the first assembly to the next, a map of the elevation every `--every` Myr with the plate
 boundaries drawn over it. Writes docs/plates_cycle.gif (kept under 2 MB).
 
-    python examples/plates_cycle.py [--size 256x128] [--from-gya 3.4] [--myr 900] [--every 15]
+    python examples/plates_cycle.py [--size 256x128] [--from-gya 1.1] [--myr 600] [--every 15]
 
-About 3 minutes at 256x128 on a 2-core CPU (llvmpipe).
+About 5 minutes at 256x128 on a 2-core CPU (llvmpipe), most of it the story to the first picture.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="256x128")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--from-gya", type=float, default=3.4, help="first picture, Gyr ago")
-    ap.add_argument("--myr", type=float, default=900.0, help="how long, Myr")
+    ap.add_argument("--from-gya", type=float, default=1.1, help="first picture, Gyr ago")
+    ap.add_argument("--myr", type=float, default=600.0, help="how long, Myr")
     ap.add_argument("--every", type=float, default=15.0, help="Myr between pictures")
     ap.add_argument("--width", type=int, default=512, help="picture width, px")
     ap.add_argument("--out", default="docs/plates_cycle.gif")
