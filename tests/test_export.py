@@ -1,5 +1,6 @@
 """Timelapses, snapshots and metrics: what the files hold, read back with independent readers
-(imageio/ffmpeg, Pillow, numpy), and that outputs are never clobbered or left half-written."""
+(imageio/ffmpeg, Pillow, numpy, tifffile), and that outputs are never clobbered or left
+half-written."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import imageio.v3 as iio
 import numpy as np
 import pytest
+import tifffile
 from PIL import Image
 
 import planetsim
@@ -193,6 +195,56 @@ def test_snapshot_heightmap_round_trip(make_sim, tmp_path):
             np.testing.assert_array_equal(npz[name], f.read())
     with Image.open(tmp_path / "snap" / "map_elevation.png") as im:
         assert im.size == (256, 128)
+
+
+def snapshot_with_land_and_sea(make_sim, folder):
+    """A quick-preset snapshot 60 frames in (oceans by then), its fields.npz elevation (row 0 =
+    south) and its sidecar's sea level."""
+    sim = quick(make_sim)
+    sim.step(60)
+    files = save_snapshot(sim, folder, width=128)
+    with np.load(folder / "fields.npz") as npz:
+        elev = npz["terrain"][..., 0]
+    sea = json.loads((folder / "heightmap.json").read_text())["sea_level_m"]
+    info = json.loads((folder / "snapshot.json").read_text())
+    assert {p.name for p in files} >= {"elevation.tif", "mask.png"}
+    assert {"elevation.tif", "mask.png"} <= set(info["files"])
+    return elev, sea
+
+
+def test_snapshot_geotiff_is_the_elevation_in_epsg_4326(make_sim, tmp_path):
+    elev, sea = snapshot_with_land_and_sea(make_sim, tmp_path / "snap")
+    h, w = SIZE[1], SIZE[0]
+    with tifffile.TiffFile(tmp_path / "snap" / "elevation.tif") as tif:
+        geo = tif.geotiff_metadata
+        data = tif.asarray()
+        page_tags = tif.pages.first.tags
+        assert tif.gdal_metadata is not None and "metre" in tif.gdal_metadata
+    assert geo is not None
+    assert data.dtype == np.float32 and data.shape == (h, w)
+    # The grid's definition: equirectangular cells over the whole globe, row 0 the north edge.
+    sx, sy, _ = geo["ModelPixelScale"]
+    i, j, _, x, y, _ = geo["ModelTiepoint"]
+    assert sx == pytest.approx(360.0 / w) and sy == pytest.approx(180.0 / h)
+    west, north = x - i * sx, y + j * sy
+    assert (west, west + w * sx) == pytest.approx((-180.0, 180.0))
+    assert (north - h * sy, north) == pytest.approx((-90.0, 90.0))
+    assert int(geo["GeographicTypeGeoKey"]) == 4326
+    assert int(geo["GTModelTypeGeoKey"]) == 2  # geographic
+    assert int(geo["GTRasterTypeGeoKey"]) == 1  # PixelIsArea: the tiepoint is a cell corner
+    assert "GDAL_NODATA" not in page_tags
+    np.testing.assert_array_equal(data, elev[::-1].astype(np.float32))
+    assert float(data.min()) < sea < float(data.max())  # there is land and sea to place
+
+
+def test_snapshot_mask_is_land_above_sea_level(make_sim, tmp_path):
+    elev, sea = snapshot_with_land_and_sea(make_sim, tmp_path / "snap")
+    with Image.open(tmp_path / "snap" / "mask.png") as im:
+        assert im.mode == "L" and im.size == SIZE
+        mask = np.asarray(im)
+    want = np.where(elev[::-1] > sea, 255, 0)  # north up, like heightmap.png
+    assert 0 < (want == 255).mean() < 1
+    np.testing.assert_array_equal(mask, want)
 
 
 def test_snapshot_refuses_a_folder_with_files(make_sim, tmp_path):

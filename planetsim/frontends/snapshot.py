@@ -3,6 +3,8 @@
     DIR/map_<layer>.png     every layer's equirectangular map (RGB, north up)
     DIR/heightmap.png       elevation as 16-bit grayscale, north up, x=0 at longitude -180
     DIR/heightmap.json      how to turn levels back into metres, sea level, provenance
+    DIR/elevation.tif       elevation in metres as a float32 GeoTIFF, EPSG:4326, north up (GIS)
+    DIR/mask.png            land 255 / ocean 0, 8-bit grayscale, north up (land = above sea level)
     DIR/fields.npz          every field as float32 (H, W, 4), row 0 = the south edge
     DIR/snapshot.json       provenance, clock, the field channels and units
 
@@ -18,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._version import __version__
+from ..analysis.land import land_mask
 from ..core.outfiles import check_output, provenance, provenance_line, write_bytes, write_text
 from .files import layers, save_png
 
@@ -39,6 +43,52 @@ def encode_heightmap(elev: np.ndarray) -> tuple[np.ndarray, float, float]:
 def decode_heightmap(levels: np.ndarray, sidecar: dict[str, Any]) -> np.ndarray:
     """Elevation in metres from the PNG's levels and its sidecar (same orientation)."""
     return sidecar["elevation_at_level_0"] + levels.astype(np.float64) * sidecar["metres_per_level"]
+
+
+# GeoTIFF tag codes and GeoKeys (GeoTIFF 1.1, OGC 19-008r4) and the TIFF field types used.
+_MODEL_PIXEL_SCALE, _MODEL_TIEPOINT, _GEO_KEY_DIRECTORY, _GDAL_METADATA = 33550, 33922, 34735, 42112
+_SHORT, _ASCII, _DOUBLE = 3, 2, 12
+_GEOKEYS = (  # (key, location 0 = the value itself, count, value), ascending key order
+    (1024, 0, 1, 2),  # GTModelTypeGeoKey: geographic (latitude/longitude)
+    (1025, 0, 1, 1),  # GTRasterTypeGeoKey: PixelIsArea (a pixel is a cell, not a point)
+    (2048, 0, 1, 4326),  # GeographicTypeGeoKey: WGS 84
+    (2054, 0, 1, 9102),  # GeogAngularUnitsGeoKey: degree
+)
+
+
+def geotiff_bytes(elev_north_up: np.ndarray, sea_level_m: float, description: str) -> bytes:
+    """A float32 GeoTIFF of an (H, W) north-up elevation grid covering the whole globe in
+    EPSG:4326: pixel (0, 0)'s outer corner at longitude -180, latitude +90."""
+    import tifffile
+
+    h, w = elev_north_up.shape
+    keys = [1, 1, 0, len(_GEOKEYS)]  # directory version 1, revision 1.0, key count
+    for k in _GEOKEYS:
+        keys.extend(k)
+    # GDAL reads the band's unit from role="unittype"; sea level rides along for GIS users.
+    gdal_meta = (
+        "<GDALMetadata>"
+        '<Item name="UNITTYPE" sample="0" role="unittype">metre</Item>'
+        f'<Item name="SEA_LEVEL_M">{sea_level_m!r}</Item>'
+        "</GDALMetadata>"
+    )
+    tags = [
+        (_MODEL_PIXEL_SCALE, _DOUBLE, 3, (360.0 / w, 180.0 / h, 0.0), True),
+        (_MODEL_TIEPOINT, _DOUBLE, 6, (0.0, 0.0, 0.0, -180.0, 90.0, 0.0), True),
+        (_GEO_KEY_DIRECTORY, _SHORT, len(keys), tuple(keys), True),
+        (_GDAL_METADATA, _ASCII, 0, gdal_meta, True),
+    ]
+    buf = io.BytesIO()
+    tifffile.imwrite(
+        buf,
+        np.ascontiguousarray(elev_north_up, dtype=np.float32),
+        photometric="minisblack",
+        description=description,
+        software=f"planetsim {__version__}",
+        metadata=None,  # no tifffile JSON in ImageDescription: the provenance line goes there
+        extratags=tags,
+    )
+    return buf.getvalue()
 
 
 def save_snapshot(
@@ -98,6 +148,15 @@ def save_snapshot(
     write_text(p, json.dumps(sidecar, indent=2) + "\n")
     written.append(p)
 
+    p = folder / "elevation.tif"
+    write_bytes(p, geotiff_bytes(elev[::-1], sea, provenance_line(sim)))
+    written.append(p)
+    # The rule planetsim stats uses, so the mask and its land fraction agree with it.
+    mask = np.where(land_mask(elev[::-1], sea), 255, 0).astype(np.uint8)
+    p = folder / "mask.png"
+    save_png(p, mask, {**meta, "land": 255, "ocean": 0, "sea_level_m": sea})
+    written.append(p)
+
     buf = io.BytesIO()
     savez: Any = np.savez_compressed  # numpy's stub reads **fields as its options
     savez(buf, **fields)
@@ -122,4 +181,4 @@ def save_snapshot(
     return written
 
 
-__all__ = ["decode_heightmap", "encode_heightmap", "save_snapshot"]
+__all__ = ["decode_heightmap", "encode_heightmap", "geotiff_bytes", "save_snapshot"]
