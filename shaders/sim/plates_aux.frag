@@ -14,7 +14,8 @@
 // (plate_over: the older floor at the boundary subducts) decides, else the buoyancy order
 // (plate_rank), the same along the whole boundary.
 // Distances grow one neighbour a step: d = min over same-plate neighbours (d' + step), 0 on
-// the boundary itself, so they follow moving boundaries (and vanish with them).
+// the boundary itself, so they follow moving boundaries (and vanish with them). With
+// aux_fresh the last distances are forgotten (a long move: they grow again from the boundaries).
 #include "lib/grid.glsl"
 #include "lib/crust.glsl"
 #include "lib/polarity.glsl"
@@ -43,7 +44,7 @@ void main() {
         float step_km = dist[k] * 1e-3;
         if (a < 0 || b < 0) continue;
         if (b == a) {
-            vec4 aq = fetch(t_plate_aux, q);
+            vec4 aq = u_aux_fresh ? vec4(FAR, FAR, 0.0, FAR) : fetch(t_plate_aux, q);
             if (aq.x + step_km < d_over) {
                 d_over = aq.x + step_km;
                 rate = aq.z;

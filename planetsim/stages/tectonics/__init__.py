@@ -183,6 +183,7 @@ AUX = PassDecl(
         PLATE_RANK,
         PLATE_OVER,
         Uniform("converge_min", "float", 0.3, "cm/yr", "slower is a sliding boundary", 0.0),
+        Uniform("aux_fresh", "bool", False, "", "forget the last distances (set)"),
     ),
 )
 FRAMES_UPDATE = PassDecl(
@@ -287,6 +288,7 @@ PARAMS = (
     Uniform("old_ocean_myr", "float", 180.0, "Myr", "older floor at a passive margin sinks", 0.0),
     Uniform("reorganize_myr", "float", 150.0, "Myr", "ocean plates parted anew (0: never)", 0.0),
     Uniform("plate_min_share", "float", 0.004, "0..1", "smaller plates join a neighbour", 0.0),
+    Uniform("boundary_reach_km", "float", 700.0, "km", "boundary distances exact this far", 100.0),
 )
 
 from .driver import get_state, put_state, tectonics_hook  # noqa: E402  (uses the declarations)

@@ -25,6 +25,8 @@ from .sums import plate_sums
 from .table import MAX_PLATES, PlateTable
 
 FAR_KM = 1.0e5
+# Rows of candidate-mask dilation (a pass each) before a gather looks up every plate instead.
+MASK_MAX_ROWS = 8
 
 
 class PlateDriver:
@@ -99,15 +101,24 @@ class PlateDriver:
         self.frames_dt += dt_myr
         self.publish(sim)
         reach = float(speeds.max(initial=0.0)) * dt_myr / cell_rad  # rows a plate may move
-        dilations = self.mask(sim, reach)
+        # A long step (the world preset's) would dilate the mask a pass a row: past
+        # MASK_MAX_ROWS the gather looks up every plate instead (the same result, cheaper).
+        wide = math.ceil(reach) > MASK_MAX_ROWS
+        dilations = 0 if wide else self.mask(sim, reach)
         self.run(
-            sim, GATHER, folded=fold, mask_all=self.mask_all, frames_lag=self.frames_dt,
-            mask_reach=reach, mask_dilations=dilations,
+            sim, GATHER, folded=fold, mask_all=self.mask_all or wide,
+            frames_lag=self.frames_dt, mask_reach=reach, mask_dilations=dilations,
         )  # fmt: skip
         self.mask_all = False
-        # The boundary distances grow a cell a pass: as many passes as the plates moved.
-        for _ in range(max(1, math.ceil(reach))):
-            self.run(sim, AUX)
+        # The boundary distances grow a cell a pass: as many passes as the plates moved. Only
+        # the first boundary_reach_km matter (arcs, trenches, the stats' margins), so a longer
+        # move starts them afresh and grows them that far: exact there, the same passes.
+        row_km = cell_rad * sim.grid.radius * 1e-3
+        cap = max(1, math.ceil(float(sim.values["boundary_reach_km"]) / row_km))
+        passes = max(1, math.ceil(reach))
+        fresh = passes > cap
+        for i in range(min(passes, cap)):
+            self.run(sim, AUX, aux_fresh=fresh and i == 0)
         epoch = sim.epoch
         if now >= self.next_sea and "sea_level" not in epoch.ramp and "sea_level" not in epoch.set:
             self.sea_level(sim)
