@@ -92,13 +92,24 @@ class Grid:
         x[south | north] += w // 2
         return y, np.mod(x, w)
 
+    @cached_property
+    def _neighbour_cache(self) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+        return {}
+
     def neighbour_index(self, dx: int, dy: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, cols) index arrays of the neighbour at offset (dx, dy) of every cell (see
-        wrap_index). Valid for |dy| < H."""
-        h, w = self.shape
-        y = np.broadcast_to(np.arange(h)[:, None] + dy, (h, w))
-        x = np.broadcast_to(np.arange(w)[None, :] + dx, (h, w))
-        return self.wrap_index(y, x)
+        wrap_index). Valid for |dy| < H. Read-only and kept per offset: the plates' CPU side
+        asks for the same few offsets thousands of times a run."""
+        key = (int(dx), int(dy))
+        hit = self._neighbour_cache.get(key)
+        if hit is None:
+            h, w = self.shape
+            y = np.broadcast_to(np.arange(h)[:, None] + dy, (h, w))
+            x = np.broadcast_to(np.arange(w)[None, :] + dx, (h, w))
+            rows, cols = self.wrap_index(y, x)
+            rows.flags.writeable = cols.flags.writeable = False
+            hit = self._neighbour_cache[key] = (rows, cols)
+        return hit
 
     def neighbour(self, a: np.ndarray, dx: int, dy: int) -> np.ndarray:
         rows, cols = self.neighbour_index(dx, dy)
