@@ -336,20 +336,29 @@ def _tidy(
         area = np.bincount(labels.ravel(), weights=w.ravel(), minlength=n + 1)
         area[0] = 0.0
         main = int(np.argmax(area))
-        for part in range(1, n + 1):
-            if part == main or area[part] > area[main] / 3.0:
-                continue
-            sel = labels == part
-            if not ocean[sel].all():
-                continue
-            border = np.zeros(grid.shape, bool)
-            for dx, dy in _D8:
-                rows, cols = grid.neighbour_index(dx, dy)
-                border |= sel[rows, cols]
-            around = pid[border & ~sel]
-            around = around[(around >= 0) & (around != k)]
-            if around.size:
-                plan.remap[sel] = int(np.bincount(around).argmax())
+        # Small pieces of pure ocean floor; continental ones are never cut.
+        dry = np.bincount(labels.ravel(), weights=(~ocean).ravel(), minlength=n + 1)
+        small = (area <= area[main] / 3.0) & (dry == 0)
+        small[0] = small[main] = False
+        if not small.any():
+            continue
+        # Every piece's border in one go: the (piece, cell) pairs where a cell of another
+        # plate touches the piece in D8, each cell counted once per piece it borders.
+        flat = labels.ravel()
+        cells = np.flatnonzero(small[flat])
+        pairs = []
+        for dx, dy in _D8:
+            rows, cols = grid.neighbour_index(dx, dy)
+            q = (rows * grid.width + cols).ravel()[cells]
+            other = pid.ravel()[q]
+            keep = (other >= 0) & (other != k)
+            pairs.append(flat[cells[keep]].astype(np.int64) * pid.size + q[keep])
+        border = np.unique(np.concatenate(pairs))
+        part_of, cell = np.divmod(border, pid.size)
+        votes = np.zeros((n + 1, MAX_PLATES), np.int64)
+        np.add.at(votes, (part_of, pid.ravel()[cell]), 1)
+        for part in np.flatnonzero(votes.sum(axis=1) > 0):
+            plan.remap[labels == part] = int(votes[part].argmax())  # ties: the lower id
 
 
 def _cycle(
