@@ -45,27 +45,49 @@ def _hash01(ix: np.ndarray, iy: np.ndarray, iz: np.ndarray, seed: int, stream: i
     return v.astype(np.float64) / 4294967296.0
 
 
-def value_noise(p: np.ndarray, seed: int, stream: int) -> np.ndarray:
-    """3D value noise in [-1, 1] at points p (..., 3), quintic-faded trilinear interpolation of
-    lattice values: smooth, no seam at +-180 deg and no pinch at the poles on the sphere."""
+def _lattice(p: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The lattice cell of each point p (..., 3) and its 8 corners' quintic-faded weights."""
     i = np.floor(p)
     f = p - i
     f = f * f * f * (f * (f * 6 - 15) + 10)
-    i = i.astype(np.int64)
-    out = np.zeros(p.shape[:-1])
+    g = 1 - f
+    fx, fy, fz, gx, gy, gz = f[..., 0], f[..., 1], f[..., 2], g[..., 0], g[..., 1], g[..., 2]
+    weights = [
+        (fx if c & 1 else gx) * (fy if c & 2 else gy) * (fz if c & 4 else gz) for c in range(8)
+    ]
+    return i.astype(np.int64), weights
+
+
+def _noise_at(i: np.ndarray, weights: list[np.ndarray], seed: int, stream: int) -> np.ndarray:
+    out = np.zeros(i.shape[:-1])
     for corner in range(8):
-        o = np.array([corner & 1, (corner >> 1) & 1, (corner >> 2) & 1])
-        h = _hash01(i[..., 0] + o[0], i[..., 1] + o[1], i[..., 2] + o[2], seed, stream)
-        w = np.prod(np.where(o == 1, f, 1 - f), axis=-1)
-        out += w * (2 * h - 1)
+        o0, o1, o2 = corner & 1, (corner >> 1) & 1, (corner >> 2) & 1
+        h = _hash01(i[..., 0] + o0, i[..., 1] + o1, i[..., 2] + o2, seed, stream)
+        out += weights[corner] * (2 * h - 1)
     return out
 
 
+def value_noise(p: np.ndarray, seed: int, stream: int) -> np.ndarray:
+    """3D value noise in [-1, 1] at points p (..., 3), quintic-faded trilinear interpolation of
+    lattice values: smooth, no seam at +-180 deg and no pinch at the poles on the sphere."""
+    return _noise_at(*_lattice(p), seed, stream)
+
+
 def fbm(p: np.ndarray, seed: int, stream: int, octaves: int = 5, gain: float = 0.5) -> np.ndarray:
-    total = np.zeros(p.shape[:-1])
+    return fbm_streams(p, seed, (stream,), octaves, gain)[..., 0]
+
+
+def fbm_streams(
+    p: np.ndarray, seed: int, streams: tuple[int, ...], octaves: int = 5, gain: float = 0.5
+) -> np.ndarray:
+    """fbm of several streams at the same points (..., len(streams)): the lattice and its
+    weights are shared, only the lattice values differ."""
+    total = np.zeros((*p.shape[:-1], len(streams)))
     amp, norm = 1.0, 0.0
     for k in range(octaves):
-        total += amp * value_noise(p, seed, stream + 101 * k)
+        i, weights = _lattice(p)
+        for j, stream in enumerate(streams):
+            total[..., j] += amp * _noise_at(i, weights, seed, stream + 101 * k)
         norm += amp
         amp *= gain
         p = p * 2.03 + np.array([17.1, -3.7, 9.2])
@@ -124,9 +146,7 @@ def voronoi(x: np.ndarray, seeds: np.ndarray, seed: int, stream: int = 500) -> n
     """The index of the nearest of `seeds` to each point x, distances bent by noise so the
     boundaries are not straight."""
     dist = np.stack([np.arccos(np.clip(x @ s, -1.0, 1.0)) for s in seeds], axis=-1)
-    warp = 0.25 * np.stack(
-        [fbm(3.0 * x, seed, stream + k, octaves=3) for k in range(len(seeds))], -1
-    )
+    warp = 0.25 * fbm_streams(3.0 * x, seed, tuple(stream + k for k in range(len(seeds))), 3)
     return np.argmin(dist * (1.0 + warp), axis=-1)
 
 
