@@ -59,7 +59,19 @@ def _lattice(p: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
 
 
 def _noise_at(i: np.ndarray, weights: list[np.ndarray], seed: int, stream: int) -> np.ndarray:
+    lo = i.reshape(-1, 3).min(axis=0)
+    n = i.reshape(-1, 3).max(axis=0) - lo + 2  # lattice points of the box, corners included
     out = np.zeros(i.shape[:-1])
+    if int(np.prod(n)) < i[..., 0].size:
+        # Fewer lattice points in the points' bounding box than points (the low octaves on
+        # a sphere): hash the box once and look the corners up. The same values, cheaper.
+        bx, by, bz = np.meshgrid(*(np.arange(lo[k], lo[k] + n[k]) for k in range(3)), indexing="ij")
+        table = 2 * _hash01(bx.ravel(), by.ravel(), bz.ravel(), seed, stream) - 1
+        base = ((i[..., 0] - lo[0]) * n[1] + (i[..., 1] - lo[1])) * n[2] + (i[..., 2] - lo[2])
+        for corner in range(8):
+            off = (corner & 1) * n[1] * n[2] + ((corner >> 1) & 1) * n[2] + ((corner >> 2) & 1)
+            out += weights[corner] * table[base + off]
+        return out
     for corner in range(8):
         o0, o1, o2 = corner & 1, (corner >> 1) & 1, (corner >> 2) & 1
         h = _hash01(i[..., 0] + o0, i[..., 1] + o1, i[..., 2] + o2, seed, stream)
