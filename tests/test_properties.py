@@ -318,3 +318,13 @@ def test_vapour_changes_only_by_evaporation_minus_rain(
         net = float(((evap - out[..., 1]) * per_step * area).sum())  # kg/m^2 = mm
         np.testing.assert_allclose(after, before + net, rtol=1e-5)
         assert out[..., 0].min() >= 0.0
+
+
+@given(st.lists(st.integers(-(2**62), 2**62), max_size=200))
+def test_sorted_unique_is_numpys_unique(values):
+    """The sort-based unique the plates' CPU side uses (numpy's hashed one is slow on large
+    int64 arrays) gives np.unique's answer, empty and repeated values included."""
+    from planetsim.analysis._util import sorted_unique
+
+    a = np.asarray(values, dtype=np.int64)
+    assert np.array_equal(sorted_unique(a), np.unique(a))

@@ -44,6 +44,18 @@ def neighbour_flat(grid: Grid, dx: int, dy: int) -> NDArray[np.int64]:
     return (rows * grid.width + cols).astype(np.int64)
 
 
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique(a) of a 1-D array by a sort: numpy 2.4's hashed unique takes ~90x longer on
+    millions of distinct int64 keys (3.8 s against 0.04 s for 4 million here)."""
+    s = np.sort(np.asarray(a).ravel())
+    if s.size == 0:
+        return s
+    keep = np.empty(s.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
 @lru_cache(maxsize=8)
 def d8_pairs(grid: Grid) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Every undirected 8-neighbour pair (i < j) of the grid once, as flat indices (read-only,
@@ -58,7 +70,7 @@ def d8_pairs(grid: Grid) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         hi = np.maximum(here, there)
         keep = lo != hi
         keys.append(lo[keep] * n + hi[keep])
-    k = np.unique(np.concatenate(keys))
+    k = sorted_unique(np.concatenate(keys))
     i, j = k // n, k % n
     i.setflags(write=False)
     j.setflags(write=False)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ...analysis._util import sorted_unique
 from ...analysis.grid import Grid
 from ...analysis.land import label_landmasses
 from .forces import _omega
@@ -353,7 +354,7 @@ def _tidy(
             other = pid.ravel()[q]
             keep = (other >= 0) & (other != k)
             pairs.append(flat[cells[keep]].astype(np.int64) * pid.size + q[keep])
-        border = np.unique(np.concatenate(pairs))
+        border = sorted_unique(np.concatenate(pairs))
         part_of, cell = np.divmod(border, pid.size)
         votes = np.zeros((n + 1, MAX_PLATES), np.int64)
         np.add.at(votes, (part_of, pid.ravel()[cell]), 1)
