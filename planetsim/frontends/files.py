@@ -35,9 +35,12 @@ def png_info(meta: dict[str, Any]) -> Any:
     return info
 
 
-def save_png(path: Path, img: np.ndarray, meta: dict[str, Any]) -> None:
-    """One PNG (8-bit RGB or 16-bit gray) with the run's provenance in text chunks, atomically."""
+def save_png(path: Path, img: np.ndarray, meta: dict[str, Any], *, compress_level: int = 6) -> None:
+    """One PNG (8-bit RGB or 16-bit gray) with the run's provenance in text chunks, atomically.
+    compress_level: zlib's 0-9 (Pillow's default 6); lossless at every level, lower is faster."""
     from PIL import Image
 
     with atomic_path(path) as tmp:
-        Image.fromarray(img).save(tmp, format="PNG", pnginfo=png_info(meta))
+        Image.fromarray(img).save(
+            tmp, format="PNG", pnginfo=png_info(meta), compress_level=compress_level
+        )

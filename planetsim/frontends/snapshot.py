@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +23,24 @@ import numpy as np
 
 from .._version import __version__
 from ..analysis.land import land_mask
-from ..core.outfiles import check_output, provenance, provenance_line, write_bytes, write_text
+from ..core.outfiles import (
+    atomic_path,
+    check_output,
+    provenance,
+    provenance_line,
+    write_bytes,
+    write_text,
+)
 from .files import layers, save_png
 
 if TYPE_CHECKING:
     from ..core.simulation import Simulation
 
 LEVELS = 65535
+# zlib levels: every file stays lossless. At 1 the layer maps encode ~3x and the fields ~2x
+# faster than at the default 6, for ~18 % and ~7 % more bytes (world preset, 512x256).
+PNG_LEVEL = 1
+NPZ_LEVEL = 1
 
 
 def encode_heightmap(elev: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -91,6 +103,19 @@ def geotiff_bytes(elev_north_up: np.ndarray, sea_level_m: float, description: st
     return buf.getvalue()
 
 
+def save_npz(path: Path, arrays: dict[str, np.ndarray], level: int) -> None:
+    """What np.savez_compressed writes (np.load reads it: one NAME.npy per array), atomically,
+    deflated at zlib `level`: numpy's own always deflates at the default level 6."""
+    with (
+        atomic_path(path) as tmp,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf,
+    ):
+        for name, a in arrays.items():
+            # zip64 as numpy's: an entry may pass 4 GiB at large grids.
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(a), allow_pickle=False)
+
+
 def save_snapshot(
     sim: Simulation,
     folder: str | Path,
@@ -117,7 +142,7 @@ def save_snapshot(
     for layer in layers():
         img = render_frame(sim, "map", layer, size, None, False)  # plain: data, not a poster
         p = folder / f"map_{layer}.png"
-        save_png(p, img, {**meta, "layer": layer})
+        save_png(p, img, {**meta, "layer": layer}, compress_level=PNG_LEVEL)
         written.append(p)
 
     fields = {name: f.read() for name, f in sim.fields.items()}
@@ -142,7 +167,12 @@ def save_snapshot(
         "decode": "elevation_m = elevation_at_level_0 + level * metres_per_level",
     }
     p = folder / "heightmap.png"
-    save_png(p, levels, {**meta, "metres_per_level": mpl, "elevation_at_level_0": lo})
+    save_png(
+        p,
+        levels,
+        {**meta, "metres_per_level": mpl, "elevation_at_level_0": lo},
+        compress_level=PNG_LEVEL,
+    )
     written.append(p)
     p = folder / "heightmap.json"
     write_text(p, json.dumps(sidecar, indent=2) + "\n")
@@ -154,14 +184,13 @@ def save_snapshot(
     # The rule planetsim stats uses, so the mask and its land fraction agree with it.
     mask = np.where(land_mask(elev[::-1], sea), 255, 0).astype(np.uint8)
     p = folder / "mask.png"
-    save_png(p, mask, {**meta, "land": 255, "ocean": 0, "sea_level_m": sea})
+    save_png(
+        p, mask, {**meta, "land": 255, "ocean": 0, "sea_level_m": sea}, compress_level=PNG_LEVEL
+    )
     written.append(p)
 
-    buf = io.BytesIO()
-    savez: Any = np.savez_compressed  # numpy's stub reads **fields as its options
-    savez(buf, **fields)
     p = folder / "fields.npz"
-    write_bytes(p, buf.getvalue())
+    save_npz(p, fields, NPZ_LEVEL)
     written.append(p)
 
     info = {
