@@ -81,6 +81,9 @@ class Case:
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)
     koppen: dict[str, float] = field(default_factory=dict)
     folders: dict[str, Path] = field(default_factory=dict)
+    land: dict[str, np.ndarray] = field(default_factory=dict)  # (H, W) bool, row 0 south
+    cache: Path | None = None  # planetsim's Mesa shader cache, as the cold run left it
+    phases: dict[str, float] = field(default_factory=dict)  # where planetsim's time goes
 
     @property
     def label(self) -> str:
@@ -155,6 +158,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="the biome maps side by side (default: docs/vs_worldengine.png)",
     )
     ap.add_argument("--no-picture", action="store_true", help="write no picture")
+    ap.add_argument(
+        "--no-phases",
+        action="store_true",
+        help="skip the split of planetsim's time (benchmarks/world_time.py, first seed)",
+    )
     ap.add_argument(
         "--picture-size", type=_sizes, help="the grid it shows (default: the largest of --sizes)"
     )
@@ -247,6 +255,7 @@ def time_case(
     ps_out = work / f"planetsim_{w}x{h}_s{case.seed}"
     we_out = work / name
     cache = Path(tempfile.mkdtemp(prefix="mesa-cache-", dir=work))
+    case.cache = cache
     ps_env = dict(os.environ, MESA_SHADER_CACHE_DIR=str(cache), XDG_CACHE_HOME=str(cache))
     ps_cmd = [
         str(ps),
@@ -336,11 +345,13 @@ def worldengine_arrays(npz: Path) -> Any:
 
 
 def measure_case(case: Case, we_venv: Path, work: Path) -> None:
+    from planetsim.analysis.land import land_mask
     from planetsim.stats.arrays import load_snapshot
     from planetsim.stats.measure import measure_arrays
 
     arrays, _ = load_snapshot(case.folders["planetsim"])
     case.figures["planetsim"] = _scalars(measure_arrays(arrays))
+    case.land["planetsim"] = land_mask(arrays.elevation_m, arrays.sea_level_m)
     npz = work / f"we_{case.label}_s{case.seed}.npz"
     world = case.folders["worldengine"]
     _run(
@@ -349,6 +360,7 @@ def measure_case(case: Case, we_venv: Path, work: Path) -> None:
         f"reading {world}",
     )
     we = worldengine_arrays(npz)
+    case.land["worldengine"] = we.elevation_m > we.sea_level_m
     figures = _scalars(measure_arrays(we))
     figures.update({k: v for k, v in we.extra.items() if isinstance(v, int | str)})
     case.figures["worldengine"] = figures
@@ -379,6 +391,45 @@ def koppen_case(case: Case, preset: str, ps: Path, work: Path) -> None:
     )
     fig = json.loads(out.read_text())["figures"][-1]
     case.koppen = {c: float(fig.get(f"koppen_{c}", math.nan)) for c in KOPPEN}
+
+
+def phases_case(case: Case, preset: str, work: Path) -> None:
+    """Where planetsim's time goes: benchmarks/world_time.py once, with the size's warm
+    shader cache (one more, untimed story run)."""
+    out = work / f"phases_{case.label}_s{case.seed}.json"
+    env = dict(os.environ)
+    if case.cache is not None:
+        env.update(MESA_SHADER_CACHE_DIR=str(case.cache), XDG_CACHE_HOME=str(case.cache))
+    cmd = [sys.executable, str(HERE / "world_time.py"), "--preset", preset, "--size", case.label]
+    _run([*cmd, "--seed", str(case.seed), "--json", str(out)], env, f"phases ({case.label})")
+    case.phases = json.loads(out.read_text())["phases_s"]
+
+
+def area_iou(coarse: np.ndarray, fine: np.ndarray) -> float:
+    """Area-weighted intersection over union of a coarse land mask and a finer one taken down
+    to it by majority (f x f blocks, f the ratio of the heights), rows south first."""
+    h, w = coarse.shape
+    f = fine.shape[0] // h
+    if f < 1 or fine.shape != (h * f, w * f):
+        raise BenchError(f"masks {coarse.shape} and {fine.shape} are not a size and a multiple")
+    down = fine.reshape(h, f, w, f).mean(axis=(1, 3)) >= 0.5
+    lat = np.radians((np.arange(h) + 0.5) / h * 180.0 - 90.0)
+    wt = np.broadcast_to(np.cos(lat)[:, None], coarse.shape)
+    union = float((wt * (coarse | down)).sum())
+    return float((wt * (coarse & down)).sum()) / union if union > 0 else math.nan
+
+
+def cross_size(cases: list[Case]) -> list[tuple[int, str, str, dict[str, float]]]:
+    """For each seed, each size against the finest: (seed, coarse label, fine label, IoU by
+    program)."""
+    out = []
+    for seed in sorted({c.seed for c in cases}):
+        mine = sorted((c for c in cases if c.seed == seed), key=lambda c: c.size)
+        fine = mine[-1]
+        for c in mine[:-1]:
+            ious = {p: area_iou(c.land[p], fine.land[p]) for p in PROGRAMS if p in c.land}
+            out.append((seed, c.label, fine.label, ious))
+    return out
 
 
 # ---- the table ------------------------------------------------------------------------------
@@ -462,6 +513,14 @@ def _cell(v: Any, fmt: str, check: Check | None, size: tuple[int, int]) -> str:
     return f"{'✓' if check(float(v), size) else '✗'} {text}"
 
 
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _iou_ok(v: float, size: tuple[int, int]) -> bool:
+    return v >= 0.7
+
+
 def table(cases: list[Case], preset: str, plates: int) -> str:
     from planetsim.analysis.earth import load_earth
 
@@ -508,6 +567,28 @@ def table(cases: list[Case], preset: str, plates: int) -> str:
                 else "not run (--no-koppen)"
                 for c, p in cols
             ],
+        )
+    pairs = cross_size(cases)
+    if pairs:
+        head2 = ["same continents at another size (land IoU)", "issue 19"]
+        lines += ["", _md_row(head2 + [NAMES[p] for p in PROGRAMS])]
+        lines.append(_md_row(["---"] * (2 + len(PROGRAMS))))
+        for seed, lo, hi, ious in pairs:
+            cells = [
+                _cell(ious.get(p, math.nan), ".2f", _iou_ok if p == "planetsim" else None, (0, 0))
+                for p in PROGRAMS
+            ]
+            lines.append(_md_row([f"seed {seed}: {lo} vs {hi} taken down", ">= 0.7", *cells]))
+    timed = [c for c in cases if c.phases]
+    if timed:
+        keys = list(dict.fromkeys(k for c in timed for k in c.phases))
+        head3 = ["where planetsim's time goes (s, one run, warm cache)"]
+        lines += ["", _md_row(head3 + [f"{c.label} s{c.seed}" for c in timed])]
+        lines.append(_md_row(["---"] * (1 + len(timed))))
+        for k in keys:
+            lines.append(_md_row([k] + [f"{c.phases.get(k, math.nan):.2f}" for c in timed]))
+        lines.append(
+            _md_row(["total in one process"] + [f"{sum(c.phases.values()):.2f}" for c in timed])
         )
     version = next(
         (
@@ -596,8 +677,13 @@ def result_json(cases: list[Case], preset: str, plates: int, repeats: int) -> di
                 },
                 "figures": c.figures,
                 "koppen": c.koppen,
+                "phases_s": c.phases,
             }
             for c in cases
+        ],
+        "cross_size_iou": [
+            {"seed": seed, "coarse": lo, "fine": hi, "iou": ious}
+            for seed, lo, hi, ious in cross_size(cases)
         ],
     }
 
@@ -620,6 +706,8 @@ def run(args: argparse.Namespace) -> int:
             _log(f"{c.label} seed {c.seed}: timing ({plates} plates)")
             time_case(c, args.preset, plates, args.repeats, ps, we, work)
             measure_case(c, args.we_venv.resolve(), work)
+            if c.seed == args.seeds[0] and not args.no_phases:
+                phases_case(c, args.preset, work)
             if not args.no_koppen:
                 _log(f"{c.label} seed {c.seed}: Köppen by `planetsim stats` (not timed)")
                 koppen_case(c, args.preset, ps, work)
