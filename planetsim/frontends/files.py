@@ -35,12 +35,14 @@ def png_info(meta: dict[str, Any]) -> Any:
     return info
 
 
-def save_png(path: Path, img: np.ndarray, meta: dict[str, Any], *, compress_level: int = 6) -> None:
+def save_png(path: Path, img: np.ndarray, meta: dict[str, Any], *, fast: bool = False) -> None:
     """One PNG (8-bit RGB or 16-bit gray) with the run's provenance in text chunks, atomically.
-    compress_level: zlib's 0-9 (Pillow's default 6); lossless at every level, lower is faster."""
+    fast: zlib level 1 with its run-length strategy instead of Pillow's level 6, still
+    lossless: ~3x faster to encode, ~7 % more bytes (the world preset's layer maps)."""
+    import zlib
+
     from PIL import Image
 
+    opts = {"compress_level": 1, "compress_type": zlib.Z_RLE} if fast else {}
     with atomic_path(path) as tmp:
-        Image.fromarray(img).save(
-            tmp, format="PNG", pnginfo=png_info(meta), compress_level=compress_level
-        )
+        Image.fromarray(img).save(tmp, format="PNG", pnginfo=png_info(meta), **opts)
