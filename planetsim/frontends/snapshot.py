@@ -16,6 +16,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +42,7 @@ LEVELS = 65535
 # zlib level of fields.npz: at 1 the fields deflate ~2x faster than at the default 6, for
 # ~7 % more bytes (world preset, 512x256). The PNGs are written fast too (files.save_png).
 NPZ_LEVEL = 1
+MAPS_QUEUED = 2  # layer maps rendered but not yet written
 
 
 def encode_heightmap(elev: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -130,24 +133,62 @@ def save_snapshot(
     folder = Path(folder)
     check_output(folder, force, folder=True)
     folder.mkdir(exist_ok=True)
-    gw, gh = sim.grid.size
     if width is None:
-        width = max(1024, gw)
+        width = max(1024, sim.grid.size[0])
     size = (int(width), max(1, int(width) // 2))
     prov = provenance(sim)
     meta = {**prov, "comment": provenance_line(sim)}
-    written: list[Path] = []
-
-    for layer in layers():
-        img = render_frame(sim, "map", layer, size, None, False)  # plain: data, not a poster
-        p = folder / f"map_{layer}.png"
-        save_png(p, img, {**meta, "layer": layer}, fast=True)
-        written.append(p)
-
-    fields = {name: f.read() for name, f in sim.fields.items()}
-    elev = fields["terrain"][..., 0]
-    levels, mpl, lo = encode_heightmap(elev[::-1])  # images are north up
     sea = float(sim.values.get("sea_level", 0.0))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot") as pool:
+        # zlib and Pillow's encoder release the GIL: the fields deflate and the maps encode
+        # on the workers while this thread drives the GPU (the context is this thread's).
+        fields = {name: f.read() for name, f in sim.fields.items()}
+        npz = pool.submit(save_npz, folder / "fields.npz", fields, NPZ_LEVEL)
+        maps: list[Path] = []
+        encoding: deque[Future[None]] = deque()
+        for layer in layers():
+            img = render_frame(sim, "map", layer, size, None, False)  # plain: data, not a poster
+            p = folder / f"map_{layer}.png"
+            if len(encoding) >= MAPS_QUEUED:  # big maps: keep only a few in memory at once
+                encoding.popleft().result()
+            m = {**meta, "layer": layer}
+            encoding.append(pool.submit(save_png, p, img, m, fast=True))
+            maps.append(p)
+        others = _save_elevation(sim, folder, fields["terrain"][..., 0], sea, prov, meta)
+        for job in encoding:
+            job.result()
+        npz.result()
+    written = [*maps, *others, folder / "fields.npz"]
+    info = {
+        **prov,
+        "sea_level_m": sea,
+        "fields": {
+            name: {"channels": dict(zip("xyzw", FIELDS[name].channels, strict=True))}
+            for name in fields
+            if name in FIELDS
+        },
+        "fields_layout": "float32 (H, W, 4), row 0 = south edge, x = 0 at longitude -180",
+        "files": [q.name for q in written],
+    }
+    p = folder / "snapshot.json"
+    write_text(p, json.dumps(info, indent=2) + "\n")
+    written.append(p)
+    return written
+
+
+def _save_elevation(
+    sim: Simulation,
+    folder: Path,
+    elev: np.ndarray,
+    sea: float,
+    prov: dict[str, Any],
+    meta: dict[str, Any],
+) -> list[Path]:
+    """heightmap.png, heightmap.json, elevation.tif and mask.png of the elevation `elev`
+    (row 0 south); returns their paths."""
+    gw, gh = sim.grid.size
+    written: list[Path] = []
+    levels, mpl, lo = encode_heightmap(elev[::-1])  # images are north up
     sidecar = {
         **prov,
         "image": "heightmap.png",
@@ -186,24 +227,6 @@ def save_snapshot(
     save_png(p, mask, {**meta, "land": 255, "ocean": 0, "sea_level_m": sea}, fast=True)
     written.append(p)
 
-    p = folder / "fields.npz"
-    save_npz(p, fields, NPZ_LEVEL)
-    written.append(p)
-
-    info = {
-        **prov,
-        "sea_level_m": sea,
-        "fields": {
-            name: {"channels": dict(zip("xyzw", FIELDS[name].channels, strict=True))}
-            for name in fields
-            if name in FIELDS
-        },
-        "fields_layout": "float32 (H, W, 4), row 0 = south edge, x = 0 at longitude -180",
-        "files": [q.name for q in written],
-    }
-    p = folder / "snapshot.json"
-    write_text(p, json.dumps(info, indent=2) + "\n")
-    written.append(p)
     return written
 
 
