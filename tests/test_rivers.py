@@ -54,13 +54,16 @@ def synthetic(grid, kind):
     return z.astype(np.float32)
 
 
+@pytest.mark.parametrize("seeded", [False, True], ids=["from-inf", "seeded"])
 @pytest.mark.parametrize("kind", ["bowl", "nested", "seam"])
-def test_lakes_fill_to_their_spill_points(make_sim, kind):
+def test_lakes_fill_to_their_spill_points(make_sim, kind, seeded):
+    """From F = +inf (the GPU alone) and seeded from the CPU's filling, the sweeps end at the
+    numpy Priority-Flood's levels and the flats' hop counts."""
     sim = make_sim(size=(64, 32))
     g = sim.grid
     z = synthetic(g, kind)
     put_terrain(sim, z)
-    erosion.fill_lakes(sim)
+    erosion.fill_lakes(sim, seeded=seeded)
     f, hops = lake_state(sim)
     want = rr.priority_flood(z, g, 0.0)
     np.testing.assert_array_equal(f, want)
@@ -246,3 +249,26 @@ def test_a_river_builds_a_delta(make_sim):
     # far less along the rest of the coast
     assert np.abs(z1[far] - z[far]).max() < 0.01 * (z1[mouth] - z[mouth]).mean()
     assert (z1[11, 28:37] > 0).any()  # and land grew out into the sea there
+
+
+@pytest.mark.parametrize("kind", ["bowl", "nested", "seam", "terraces"])
+def test_cpu_filling_and_flat_hops_match_the_reference(make_sim, kind):
+    """analysis.routing's filled levels and flat hop counts (fill_lakes' seed) against the
+    numpy reference's Priority-Flood and breadth-first search, on lakes and on terraces
+    (elevations rounded to 50 m: wide flats, some with no lower neighbour of their own)."""
+    from planetsim.analysis.routing import flat_hops
+
+    sim = make_sim(size=(64, 32))
+    g = sim.grid
+    if kind == "terraces":
+        z = np.round((smooth_random(g, np.random.default_rng(7)) + 150.0) / 50.0) * 50.0
+        z = z.astype(np.float32)
+    else:
+        z = synthetic(g, kind)
+    want = rr.priority_flood(z, g, 0.0)
+    land = z > 0
+    got = np.where(land, fill_depressions(z, g, 0.0), 0.0).astype(np.float32)  # sea: its level
+    np.testing.assert_array_equal(got, want)
+    hops = flat_hops(got, z, g, 0.0)
+    assert hops[land].max() >= 2  # there are flats to cross
+    np.testing.assert_array_equal(hops[land], rr.flat_distance(want, z, g, 0.0)[land])

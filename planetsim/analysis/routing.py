@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
+from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree, shortest_path
 
 from ._util import D8_OFFSETS, d8_pairs, grid_for, neighbour_flat
 from .grid import Grid
@@ -149,6 +149,30 @@ class Routing:
         drains into the next), sea cells excluded."""
         for d in range(len(self._level_start) - 2, 0, -1):
             yield self._order[self._level_start[d] : self._level_start[d + 1]]
+
+
+def flat_hops(
+    filled: np.ndarray, elevation: np.ndarray, grid: Grid | None = None, sea_level: float = 0.0
+) -> NDArray[np.float64]:
+    """(H, W) hops from each land cell across its flat (8-connected cells at one filled
+    level) to a cell of that flat with a lower neighbour, breadth-first from those cells (inf
+    where a flat has none); 0 at sea. Levels compare exactly, as the GPU's lake_fill does."""
+    f = np.asarray(filled).ravel()
+    g = grid_for(np.asarray(filled), grid)
+    n = f.size
+    land = np.asarray(elevation).ravel() > sea_level
+    lower = np.zeros(n, dtype=bool)
+    for dx, dy in D8_OFFSETS:
+        lower |= f[neighbour_flat(g, dx, dy).ravel()] < f
+    i, j = d8_pairs(g)
+    keep = land[i] & land[j] & (f[i] == f[j])
+    start = np.flatnonzero(land & lower)
+    rows = np.concatenate([i[keep], np.full(start.size, n, dtype=np.int64)])
+    cols = np.concatenate([j[keep], start])
+    graph = coo_matrix((np.ones(rows.size), (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+    dist = shortest_path(graph, directed=False, unweighted=True, indices=n)[:n] - 1.0
+    dist[~land] = 0.0
+    return dist.reshape(g.shape)
 
 
 def route(elevation: np.ndarray, grid: Grid | None = None, sea_level: float = 0.0) -> Routing:
