@@ -41,7 +41,7 @@ def _area_iou(a: np.ndarray, b: np.ndarray) -> float:
 def test_the_continents_start_the_same_at_every_size(make_sim):
     """The world's continents at the first plates step, on a grid and on one twice as fine
     (downsampled by majority): the start is defined on the sphere, not on the grid, so they
-    agree (IoU 0.9; the worlds stay close after 180 Myr of drift, which the benchmark
+    agree (IoU 0.9; the worlds stay close after 120 Myr of drift, which the benchmark
     measures at 512x256 against 1024x512)."""
     sims = [make_sim(preset="world", size=s) for s in ((64, 32), (128, 64))]
     masks = []
