@@ -84,6 +84,9 @@ class Case:
     land: dict[str, np.ndarray] = field(default_factory=dict)  # (H, W) bool, row 0 south
     cache: Path | None = None  # planetsim's Mesa shader cache, as the cold run left it
     phases: dict[str, float] = field(default_factory=dict)  # where planetsim's time goes
+    heightmaps: list[str] = field(
+        default_factory=list
+    )  # planetsim's heightmap pixels, a hash a run
 
     @property
     def label(self) -> str:
@@ -246,6 +249,16 @@ def plate_count(preset: str) -> int:
     return int(round(value))
 
 
+def _pixels_hash(png: Path) -> str:
+    """A hash of a PNG's pixels (not its bytes: the text chunks carry no time, but say so)."""
+    import hashlib
+
+    from PIL import Image
+
+    with Image.open(png) as im:
+        return hashlib.sha256(np.asarray(im).tobytes()).hexdigest()
+
+
 def time_case(
     case: Case, preset: str, plates: int, repeats: int, ps: Path, we: Path, work: Path
 ) -> None:
@@ -295,6 +308,7 @@ def time_case(
         for prog in order:
             if prog == "planetsim":
                 s = _run(ps_cmd, ps_env, f"planetsim snapshot ({case.label}, seed {case.seed})")
+                case.heightmaps.append(_pixels_hash(ps_out / "heightmap.png"))
             else:
                 s = _run(we_cmd, None, f"worldengine world ({case.label}, seed {case.seed})")
             t = case.times[prog]
@@ -542,6 +556,16 @@ def table(cases: list[Case], preset: str, plates: int) -> str:
             for c, p in cols
         ],
     )
+    row(
+        "same seed: the same heightmap every run",
+        "identical",
+        [
+            (("✓ " if len(set(c.heightmaps)) == 1 else "✗ ") + f"{len(c.heightmaps)} runs")
+            if p == "planetsim" and c.heightmaps
+            else ""
+            for c, p in cols
+        ],
+    )
     for key, label, earth_text, check, fmt, comparable in ROWS:
         cells = []
         for c, p in cols:
@@ -678,6 +702,7 @@ def result_json(cases: list[Case], preset: str, plates: int, repeats: int) -> di
                 "figures": c.figures,
                 "koppen": c.koppen,
                 "phases_s": c.phases,
+                "heightmap_pixel_hashes": c.heightmaps,
             }
             for c in cases
         ],
