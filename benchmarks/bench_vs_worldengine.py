@@ -84,9 +84,8 @@ class Case:
     land: dict[str, np.ndarray] = field(default_factory=dict)  # (H, W) bool, row 0 south
     cache: Path | None = None  # planetsim's Mesa shader cache, as the cold run left it
     phases: dict[str, float] = field(default_factory=dict)  # where planetsim's time goes
-    heightmaps: list[str] = field(
-        default_factory=list
-    )  # planetsim's heightmap pixels, a hash a run
+    # planetsim's heightmap pixels, a hash a run (the same seed: the same every run)
+    heightmaps: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -419,29 +418,24 @@ def phases_case(case: Case, preset: str, work: Path) -> None:
     case.phases = json.loads(out.read_text())["phases_s"]
 
 
-def area_iou(coarse: np.ndarray, fine: np.ndarray) -> float:
-    """Area-weighted intersection over union of a coarse land mask and a finer one taken down
-    to it by majority (f x f blocks, f the ratio of the heights), rows south first."""
-    h, w = coarse.shape
-    f = fine.shape[0] // h
-    if f < 1 or fine.shape != (h * f, w * f):
-        raise BenchError(f"masks {coarse.shape} and {fine.shape} are not a size and a multiple")
-    down = fine.reshape(h, f, w, f).mean(axis=(1, 3)) >= 0.5
-    lat = np.radians((np.arange(h) + 0.5) / h * 180.0 - 90.0)
-    wt = np.broadcast_to(np.cos(lat)[:, None], coarse.shape)
-    union = float((wt * (coarse | down)).sum())
-    return float((wt * (coarse & down)).sum()) / union if union > 0 else math.nan
-
-
 def cross_size(cases: list[Case]) -> list[tuple[int, str, str, dict[str, float]]]:
     """For each seed, each size against the finest: (seed, coarse label, fine label, IoU by
     program)."""
+    from planetsim.analysis.land import land_iou, take_down
+
     out = []
     for seed in sorted({c.seed for c in cases}):
         mine = sorted((c for c in cases if c.seed == seed), key=lambda c: c.size)
         fine = mine[-1]
         for c in mine[:-1]:
-            ious = {p: area_iou(c.land[p], fine.land[p]) for p in PROGRAMS if p in c.land}
+            ious = {}
+            for p in PROGRAMS:
+                if p in c.land:
+                    try:
+                        down = take_down(fine.land[p], c.land[p].shape)
+                    except ValueError as exc:
+                        raise BenchError(str(exc)) from None
+                    ious[p] = land_iou(c.land[p], down)
             out.append((seed, c.label, fine.label, ious))
     return out
 
@@ -544,7 +538,7 @@ def table(cases: list[Case], preset: str, plates: int) -> str:
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
 
     def row(label: str, earth_text: str, cells: list[str]) -> None:
-        lines.append("| " + " | ".join([label, earth_text, *cells]) + " |")
+        lines.append(_md_row([label, earth_text, *cells]))
 
     row("median wall (s)", "", [f"{c.times[p].median_s:.2f}" for c, p in cols])
     row("cold wall (s)", "", [f"{c.times[p].cold_s:.2f}" for c, p in cols])

@@ -22,21 +22,15 @@ from typing import Any
 T0 = time.perf_counter()
 
 
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WxH, e.g. 512x256, got '{text}'") from None
-    return w, h
-
-
-def phases(preset: str, size: tuple[int, int], seed: int, out: Path) -> dict[str, Any]:
+def phases(preset: str, size_text: str, seed: int, out: Path) -> dict[str, Any]:
     t = time.perf_counter()
     import planetsim.core.runner as runner_mod
     from planetsim.core.context import create_context, renderer_info
     from planetsim.core.simulation import Simulation
+    from planetsim.frontends.args import parse_size
     from planetsim.frontends.snapshot import save_snapshot
 
+    size = parse_size(size_text)  # after the import, which is timed
     times: dict[str, float] = {"python start": t - T0, "import planetsim": time.perf_counter() - t}
     # A pass is compiled when it first runs; llvmpipe compiles its shader variant at that
     # first draw too (what the Mesa shader cache keeps), so the first run of each pass counts
@@ -98,7 +92,7 @@ def phases(preset: str, size: tuple[int, int], seed: int, out: Path) -> dict[str
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--preset", default="world")
-    ap.add_argument("--size", type=_size, default=(512, 256))
+    ap.add_argument("--size", default="512x256", help="grid WxH (checked after the import)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=None, help="snapshot folder (default: temporary)")
     ap.add_argument("--json", type=Path, default=None, help="write the phases as JSON")

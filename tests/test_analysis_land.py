@@ -11,8 +11,10 @@ from planetsim.analysis.land import (
     coastline_index,
     label_landmasses,
     land_fraction,
+    land_iou,
     land_mask,
     landmasses,
+    take_down,
 )
 
 R = 6.371e6
@@ -140,3 +142,24 @@ def test_coastline_no_edges_across_the_pole() -> None:
     ring[20:22] = True  # a full band: no east-west edges, two 72-edge sides
     assert coastline_edges(ring) == 2 * 72
     assert coastline_index(ring) == pytest.approx(144 / np.sqrt(144))
+
+
+def test_land_iou_of_two_hemispheres_is_a_third() -> None:
+    """The northern and the eastern hemisphere share a quarter of the sphere and cover three
+    quarters: IoU 1/3 by area, whatever the rows' widths; a mask against itself, 1."""
+    north = np.broadcast_to(G.lat2d > 0, G.shape)
+    east = np.broadcast_to(G.lon2d > 0, G.shape)
+    assert land_iou(north, east, G) == pytest.approx(1.0 / 3.0)
+    assert land_iou(north, north, G) == 1.0
+
+
+def test_take_down_keeps_blocks_at_least_half_land() -> None:
+    fine = np.zeros((4, 8), bool)
+    fine[0:2, 0:2] = [[True, True], [False, False]]  # half: land
+    fine[0:2, 2:4] = [[True, False], [False, False]]  # a quarter: sea
+    fine[2:4, 6:8] = True
+    want = np.zeros((2, 4), bool)
+    want[0, 0] = want[1, 3] = True
+    np.testing.assert_array_equal(take_down(fine, (2, 4)), want)
+    with pytest.raises(ValueError):
+        take_down(fine, (3, 4))

@@ -27,6 +27,27 @@ def land_fraction(land: np.ndarray, grid: Grid | None = None) -> float:
     return float((g.area_weight * land).sum())
 
 
+def take_down(land: np.ndarray, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    """A land mask taken down to a coarser grid of `shape` (H, W) whose cells are f x f blocks
+    of the mask's: land where at least half of a block is land."""
+    a = np.asarray(land, dtype=bool)
+    h, w = shape
+    f = a.shape[0] // h if h else 0
+    if f < 1 or a.shape != (h * f, w * f):
+        raise ValueError(f"a {a.shape} mask does not take down to {shape} in whole blocks")
+    return a.reshape(h, f, w, f).mean(axis=(1, 3)) >= 0.5
+
+
+def land_iou(a: np.ndarray, b: np.ndarray, grid: Grid | None = None) -> float:
+    """Area-weighted intersection over union of two land masks on one grid (nan if neither
+    has land): how far two worlds have the same continents."""
+    a = np.asarray(a, dtype=bool)
+    b = np.asarray(b, dtype=bool)
+    w = grid_for(a, grid).area_weight
+    union = float((w * (a | b)).sum())
+    return float((w * (a & b)).sum()) / union if union > 0 else float("nan")
+
+
 def label_landmasses(land: np.ndarray, grid: Grid | None = None) -> tuple[NDArray[np.int64], int]:
     """Landmasses: 8-connected land, joined across +-180 deg and across the pole rows (beyond a
     pole the neighbour of (x, y) is (x + W/2, y), as Grid.neighbour_index has it).

@@ -111,8 +111,9 @@ class PlateDriver:
         )  # fmt: skip
         self.mask_all = False
         # The boundary distances grow a cell a pass: as many passes as the plates moved. Only
-        # the first boundary_reach_km matter (arcs, trenches, the stats' margins), so a longer
-        # move starts them afresh and grows them that far: exact there, the same passes.
+        # the first boundary_reach_km matter (arcs, trenches, the stats' 600 km margins), so a
+        # longer move starts them afresh and grows them that far: exact within the reach,
+        # farther away "none near", in at most that many passes.
         row_km = cell_rad * sim.grid.radius * 1e-3
         cap = max(1, math.ceil(float(sim.values["boundary_reach_km"]) / row_km))
         passes = max(1, math.ceil(reach))

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ...analysis._util import sorted_unique
+from ...analysis._util import neighbour_flat, sorted_unique
 from ...analysis.grid import Grid
 from ...analysis.land import label_landmasses
 from .forces import _omega
@@ -349,8 +349,7 @@ def _tidy(
         cells = np.flatnonzero(small[flat])
         pairs = []
         for dx, dy in _D8:
-            rows, cols = grid.neighbour_index(dx, dy)
-            q = (rows * grid.width + cols).ravel()[cells]
+            q = neighbour_flat(grid, dx, dy).ravel()[cells]
             other = pid.ravel()[q]
             keep = (other >= 0) & (other != k)
             pairs.append(flat[cells[keep]].astype(np.int64) * pid.size + q[keep])
