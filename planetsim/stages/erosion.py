@@ -40,7 +40,8 @@ LAKE = register_field(
             " elevation off lakes, sea level at sea",
             "flat distance, cells: hops across a lake or flat to where it drains; at sea, cells"
             " to the nearest land (at most sediment_reach)",
-            "sediment on its way: sent on to the sediment receiver by the last erode, m km^2",
+            "sediment on its way, m km^2: sent on to the sediment receiver by the last erode"
+            " (> 0), or held by a cell whose receiver takes nothing in (< 0)",
             "sediment receiver: the water receiver on land; at sea down the sea floor",
         ),
         "lakes and the sediment on its way",
@@ -224,6 +225,7 @@ ERODE = PassDecl(
 PARAMS = (
     EROSION_EVERY,
     Uniform("fill_sweeps", "int", 8, "sweeps", "lake filling sweeps before a routing", 1),
+    Uniform("lakes_exact", "bool", False, "", "fill every lake afresh before a routing"),
     ROUTE_EVERY,
 )
 
@@ -250,7 +252,7 @@ def fill_lakes(sim: Any, max_sweeps: int | None = None, seeded: bool = True) -> 
     cap = max_sweeps if max_sweeps is not None else 4 * (w + h)
     lake = sim.field("lake")
     if seeded:
-        from ..analysis.routing import fill_depressions, flat_hops
+        from ..analysis.routing import fill_depressions, flat_hops, sea_distance
 
         z = sim.field("terrain").read()[..., 0]
         sea = np.float32(sim.values["sea_level"])  # the comparison the shader makes
@@ -260,20 +262,21 @@ def fill_lakes(sim: Any, max_sweeps: int | None = None, seeded: bool = True) -> 
         hop_cap = float(max(w // 2, 16))  # lake_fill's cap on a flat's hop counts
         hops = np.minimum(flat_hops(level, z, sim.grid, float(sea)), hop_cap)
         state[..., 0] = level
-        state[..., 1] = np.where(z <= sea, 0.0, hops)  # at sea: the distances to land, swept
+        reach = int(sim.values["sediment_reach"])
+        state[..., 1] = np.where(z <= sea, sea_distance(z, sim.grid, float(sea), reach), hops)
         lake.write(state)
-        sweeps, last = 0, state[..., :2]
+        sweeps, last, batch = 0, state[..., :2], 1  # a sweep that changes nothing: done
     else:
         sim.runner.run(LAKE_FILL, {**sim.values, "lake_cold": True})
-        sweeps, last = 1, None
+        sweeps, last, batch = 1, None, 16
     while sweeps < cap:
-        for _ in range(16):
+        for _ in range(batch):
             sim.runner.run(LAKE_FILL, sim.values)
-        sweeps += 16
+        sweeps += batch
         now = lake.read()[..., :2]
         if last is not None and np.array_equal(now, last):
             break
-        last = now
+        last, batch = now, 16
     return sweeps
 
 
@@ -311,7 +314,9 @@ def erosion_hook(sim: Any) -> None:
         return
     k = runs // every
     routed = k % int(sim.values["route_every"]) == 0
-    if k == 0:
+    # Long steps (the world preset: 20 Myr a run) change the land more than fill_sweeps can
+    # follow, so its lakes are filled afresh from the CPU's Priority-Flood before each routing.
+    if k == 0 or (routed and bool(sim.values["lakes_exact"])):
         fill_lakes(sim)
     elif routed:
         sweep_lakes(sim)

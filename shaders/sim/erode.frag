@@ -3,9 +3,10 @@
 // of Davy & Lague 2009, J. Geophys. Res. 114:F03007, as in fastscape: Yuan et al. 2019, JGR
 // Earth Surface 124:1346).
 // Reads: terrain (x elevation m), water (x drained weight A in cells, w lake depth m), lake
-// (x fill level m, y at sea: cells to land, z sediment each cell sent on in the last run,
-// w sediment receiver), incise (x the cell's new height after the implicit incision).
-// Writes: terrain.x (elevation, m); lake.z (sediment sent on this run, m km^2).
+// (x fill level m, y at sea: cells to land, z sediment each cell sent on in the last run
+// (> 0) or holds (< 0), w sediment receiver), incise (x the cell's new height after the
+// implicit incision).
+// Writes: terrain.x (elevation, m); lake.z (sediment sent on this run, or held, m km^2).
 // Incision: on the runs that route (incise_now), z' = incise.x on land: stream power
 // E = K (A a)^m S over the time since the last incision, solved implicitly (incise_init).
 // Sediment, as volumes (m km^2): a cell takes in what its donors sent on in the last run
@@ -21,9 +22,12 @@
 // and sends the rest on to its sediment receiver, or an eighth of it to each neighbour where
 // it has none (SPREAD: a sea-floor pit or flat, a lake with no outlet yet; such a cell first
 // fills up to sea level + 1 m at sea, to its lake's level on land). A cell whose receiver
-// (or, spreading, any neighbour) takes nothing in lays all of it down itself: every volume
-// sent is gathered by exactly one cell in this same pass. Rock is kept: what the cells lose
-// is what they gain plus what is on its way, to float precision.
+// (or, spreading, any neighbour) takes nothing in lays it down itself, up to sea level + 1 m
+// at sea (up to its filled level on land: a lake fills), and holds the rest (lake.z < 0) for its next run;
+// so a cell at the shelf's edge never rises kilometres in one run. What a cell sent on
+// (lake.z > 0) is gathered in the next run by the cells it went to that take in then; the
+// share no cell gathers (a receiver that stopped taking in) the cell keeps. Rock is kept:
+// what the cells lose is what they gain plus what is on its way or held, to float precision.
 // Sea floor also gets a pelagic blanket, z' = min(z + marine_sediment 1e-6 dt, sea_level - 50)
 // (m/Myr of biogenic ooze: not from the land, outside the budget above); dt = u_dt *
 // erosion_every, the time since the last run.
@@ -48,36 +52,43 @@ void main() {
     bool land = z > u_sea_level;
     bool takes = takes_in(l);
     // Sediment from the donors: the neighbours whose sediment receiver is p. The loop's
-    // bound is 0 beyond the shelves: llvmpipe leaves a loop once no lane of a SIMD block
-    // needs it, so blocks of open ocean skip the 16 fetches.
+    // bound is 0 beyond the shelves (unless the cell sent something on there in its last
+    // run): llvmpipe leaves a loop once no lane of a SIMD block needs it, so blocks of open
+    // ocean skip the 16 fetches.
     float inflow = 0.0;
     float donor_low = 1e30;
-    bool all_take = true; // whether every neighbour takes sediment in
-    int n = takes ? 8 : 0;
+    int taking = 0; // neighbours that take sediment in
+    int n = takes || l.z > 0.0 ? 8 : 0;
     for (int k = 0; k < n; k++) {
         ivec2 q = wrap_cell(p + D8[k]);
         vec4 lq = texelFetch(t_lake, q, 0);
-        all_take = all_take && takes_in(lq);
+        taking += takes_in(lq) ? 1 : 0;
+        if (!takes) continue;
+        float sent = max(lq.z, 0.0); // a neighbour's held sediment (< 0) stays there
         int r = int(lq.w + 0.5);
         if (r == SPREAD) {
-            inflow += 0.125 * lq.z; // the neighbour relation is symmetric, poles included
+            inflow += 0.125 * sent; // the neighbour relation is symmetric, poles included
             continue;
         }
         if (drains_into(q, r, k, p)) {
-            inflow += lq.z;
+            inflow += sent;
             donor_low = min(donor_low, lq.x); // its filled level: its elevation off lakes
         }
     }
     int r = int(l.w + 0.5);
     // Whether what p sends on is taken in: by its receiver, or spreading, by all neighbours.
-    bool sends = takes && (r == SPREAD ? all_take
-                                       : takes_in(texelFetch(t_lake, wrap_cell(p + D8[max(r, 1) - 1]), 0)));
+    bool to_takes = r == SPREAD ? taking == 8
+                                : (n > 0 && takes_in(texelFetch(t_lake, wrap_cell(p + D8[r - 1]), 0)));
+    bool sends = takes && to_takes;
+    // What p held, or sent on in its last run and no cell gathers now.
+    float kept = l.z < 0.0 ? -l.z : 0.0;
+    if (l.z > 0.0) kept = r == SPREAD ? l.z * float(8 - taking) / 8.0 : (to_takes ? 0.0 : l.z);
     float cut = u_incise_now && land ? max(z - fetch(t_incise, p).x, 0.0) : 0.0;
-    // A cell that takes nothing in still holds what it sent before it stopped taking in.
-    float load = inflow + cut * area + (takes ? 0.0 : l.z);
+    float load = inflow + cut * area + kept;
     float lay = 0.0; // m
     if (!sends) {
-        lay = load / area;
+        float top = land ? l.x : u_sea_level + 1.0;
+        lay = min(load / area, max(top - (z - cut), 0.0));
     } else if (land && w.w > 0.0) {
         lay = min(load / area, w.w);
     } else if (land && r == SPREAD) {
@@ -90,6 +101,7 @@ void main() {
         lay = min(share * load / area, max(u_sea_level + 1.0 - z, 0.0));
     }
     float sent = max(load - lay * area, 0.0);
+    if (!sends) sent = -sent; // held: no cell gathers it
     z = z - cut + lay;
     if (!land) z = max(z, min(z + u_marine_sediment * 1e-6 * dt, u_sea_level - 50.0));
     o_terrain = vec4(z, c.yzw);
