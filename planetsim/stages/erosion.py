@@ -237,15 +237,17 @@ def tour_levels(size: tuple[int, int]) -> int:
 
 def fill_lakes(sim: Any, max_sweeps: int | None = None, seeded: bool = True) -> int:
     """Fill every hollow from scratch: sweep lake_fill until the filled levels and hop counts
-    stop changing (a readback every 16 sweeps), at most max_sweeps (default 4 (W + H): longer
+    stop changing (a readback after the first sweep when seeded, then every 16), at most
+    max_sweeps (default 4 (W + H): longer
     than any path to the sea but a maze). Returns the sweeps run.
 
     From F = +inf (seeded False) the sweeps take as many as the longest path to the sea: about
     400 for the world preset's seed 2 at 1024x512, 10 s on llvmpipe. Seeded, the levels start
     from the CPU's Priority-Flood equivalent (analysis.routing.fill_depressions: a minimum
     spanning tree, 0.1 s there) and the hop counts across the flats from a breadth-first
-    search (analysis.routing.flat_hops), and the sweeps only confirm them and bring the sea's
-    distances to land. The fixed point is the same either way (the levels are the minimax
+    search (analysis.routing.flat_hops), the sea's distances to land from
+    analysis.routing.sea_distance, and one sweep that changes nothing confirms them. The
+    fixed point is the same either way (the levels are the minimax
     path heights, cell elevations exactly; the counts, distances across each flat), and the
     sweeps check it: a level the CPU got wrong in float32's last bit is swept right."""
     w, h = sim.grid.width, sim.grid.height

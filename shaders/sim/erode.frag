@@ -23,8 +23,8 @@
 // it has none (SPREAD: a sea-floor pit or flat, a lake with no outlet yet; such a cell first
 // fills up to sea level + 1 m at sea, to its lake's level on land). A cell whose receiver
 // (or, spreading, any neighbour) takes nothing in lays it down itself, up to sea level + 1 m
-// at sea (up to its filled level on land: a lake fills), and holds the rest (lake.z < 0) for its next run;
-// so a cell at the shelf's edge never rises kilometres in one run. What a cell sent on
+// at sea (up to its filled level on land: a lake fills), and holds the rest (lake.z < 0)
+// for its next run, so a cell at the shelf's edge never rises kilometres in one run. What a cell sent on
 // (lake.z > 0) is gathered in the next run by the cells it went to that take in then; the
 // share no cell gathers (a receiver that stopped taking in) the cell keeps. Rock is kept:
 // what the cells lose is what they gain plus what is on its way or held, to float precision.
