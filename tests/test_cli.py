@@ -107,8 +107,15 @@ def test_checkpoints_then_resume_gives_the_same_frames(capsys, gl, tmp_path):
     whole = tmp_path / "whole"
     shutil.copytree(out, whole)
     shutil.copy(tmp_path / "m.csv", tmp_path / "whole.csv")
-    for p in out.glob("frame_0000[5-9].png"):  # as if the first run had died after frame 5
-        p.unlink()
+    # As if the first run had died at frame 5: every picture and metrics row from there on goes,
+    # so a resume that stops early or ignores --metrics cannot match the whole run.
+    for p in out.glob("frame_*.png"):
+        if int(p.stem.split("_")[1]) >= 5:
+            p.unlink()
+    rows = (tmp_path / "m.csv").read_text().splitlines(keepends=True)
+    kept = [r for r in rows[1:] if int(r.split(",", 1)[0]) < 5]
+    assert 0 < len(kept) < len(rows) - 1
+    (tmp_path / "m.csv").write_text(rows[0] + "".join(kept))
     code, _, err = run(capsys, gl, "resume", str(ck / "frame_000005.ckpt"), "-q")
     assert code == 0, err
     names = sorted(p.name for p in whole.iterdir())

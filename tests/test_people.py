@@ -129,7 +129,8 @@ def test_carbon_transport_conserves_and_mixes(make_sim):
 @pytest.mark.parametrize("size", [(64, 32), (96, 48)])
 def test_people_appear_spread_burn_and_carbon_is_booked(make_sim, size):
     """People appear on the most habitable land, fill the continent, burn the normalised
-    reserve; the CO2 added (area-weighted ppm x 2.13) equals the carbon burnt within 1%.
+    reserve; the CO2 added (area-weighted ppm x 2.13) equals the carbon burnt within 1e-5
+    (float32 sums; 4e-7 and 9e-7 measured).
     96x48 is not a power of two: no mipmap mean there, the butterfly alone mixes."""
     sim = make_sim(size=size)
     grid = sim.grid
@@ -165,7 +166,7 @@ def test_people_appear_spread_burn_and_carbon_is_booked(make_sim, size):
     assert burnt > 0.5 * reserve
     co2 = read(sim, "moisture")[..., 3]
     added = (co2 - 280.0) @ np.ones(grid.width) @ np.asarray(grid.area_weight)[:, 0] * 2.13
-    assert added == pytest.approx(burnt, rel=0.01)
+    assert added == pytest.approx(burnt, rel=1e-5)
     # Mixed over the globe (yearly steps, a 1-year mixing time): away from this step's
     # emitters the air holds the same CO2 everywhere.
     sea = co2[~land]
@@ -205,7 +206,6 @@ def warming_story(make_sim, people: bool) -> dict[str, list[float]]:
     return out
 
 
-@pytest.mark.skipif("climate" not in STAGES, reason="needs the climate stage")
 def test_burning_the_reserve_warms_the_planet_and_empties_the_tropics(make_sim):
     """With the real climate (greenhouse 3 K per doubling): burning the default reserve ends
     >= 8 degC warmer than the same story without people, and the share of people within 15
@@ -252,7 +252,6 @@ ramp = { people_era = [0.2, 3.0] }
 """
 
 
-@pytest.mark.skipif("climate" not in STAGES, reason="needs the climate stage")
 def test_story_life_then_people(make_sim):
     """Through the preset and timeline: life covers the land and buries carbon in the
     geological epoch; people appear when their stage starts, spread, burn the reserve the
@@ -273,7 +272,9 @@ def test_story_life_then_people(make_sim):
     burnt = 3000.0 - civ[..., 1].sum()
     co2 = sim.grid.area_mean(read(sim, "moisture")[..., 3])
     assert burnt > 100.0
-    assert (co2 - 280.0) * 2.13 == pytest.approx(burnt, rel=0.01)
+    # Booked to 1e-3: after the reserve is spent the mixed CO2 still creeps up by about 4e-7
+    # of itself a step (2.2e-4 by the end here, float32 mixing towards a float32 mean).
+    assert (co2 - 280.0) * 2.13 == pytest.approx(burnt, rel=1e-3)
     assert civ[..., 3].max() > 0.5
 
 
