@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -181,19 +182,23 @@ def xdisplay():
     if exe is None:
         pytest.skip("Xvfb is not installed (Debian/Ubuntu: apt-get install xvfb)")
     r, w = os.pipe()
+    log = tempfile.TemporaryFile()  # not a pipe: a server that talks must never block on it
     proc = subprocess.Popen(
         [exe, "-displayfd", str(w), "-screen", "0", "640x480x24", "-nolisten", "tcp", "-noreset"],
         pass_fds=(w,),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     os.close(w)
     with os.fdopen(r) as f:
         number = f.readline().strip()
     if not number:
+        # Installed but broken is a failure, not a skip: CI installs Xvfb for these tests.
         proc.kill()
         proc.wait()
-        pytest.skip("Xvfb did not start")
+        log.seek(0)
+        err = log.read().decode(errors="replace")[-500:]
+        pytest.fail(f"Xvfb is installed ({exe}) but did not start: {err}")
     yield f":{number}"
     proc.terminate()
     proc.wait(timeout=10)
