@@ -245,3 +245,113 @@ def test_heightmap_start_survives_the_first_frame(capsys, gl, tmp_path):
         elev = npz["terrain"][..., 0]
     assert np.corrcoef(elev.ravel(), ramp.ravel())[0, 1] > 0.95
     assert elev[:, :8].mean() < -1000.0 < 1000.0 < elev[:, -8:].mean()
+
+
+def test_an_interrupted_render_exits_130_and_leaves_no_file(tmp_path):
+    """Ctrl-C during a render: exit 130, one line, no traceback, and neither the video nor a
+    half-written temporary file is left behind (outputs are written atomically)."""
+    import signal
+    import time
+
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    cmd = [sys.executable, "-m", "planetsim", "render", "--preset", "quick", *SMALL,
+           "--out", "q.mp4"]  # fmt: skip
+    p = subprocess.Popen(cmd, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(tmp_path.iterdir()):
+        time.sleep(0.1)  # until the writer has opened its temporary file: frames are running
+    assert any(tmp_path.iterdir()), "the render never started writing"
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "planetsim: interrupted" and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_disk_failure_mid_render_exits_1_with_one_line(capsys, gl, tmp_path, monkeypatch):
+    """An OSError while writing (here the disk fills up at the metrics' third row): exit 1,
+    one line that says what failed, no traceback, and nothing left at the output paths."""
+    import errno
+
+    from planetsim.frontends.export import story
+
+    rows = {"n": 0}
+    real = story._MetricsFile.row
+
+    def row(self, sim):  # type: ignore[no-untyped-def]
+        rows["n"] += 1
+        if rows["n"] == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "m.csv"))
+        real(self, sim)
+
+    monkeypatch.setattr(story._MetricsFile, "row", row)
+    out = tmp_path / "q.mp4"
+    code, _, err = run(capsys, gl, "render", "--to", "6", *SMALL, "--out", str(out), "-q",
+                       "--metrics", str(tmp_path / "m.csv"))  # fmt: skip
+    assert code == 1, err
+    assert err.splitlines() == [f"planetsim: error: {tmp_path / 'm.csv'} No space left on device"]
+    assert list(tmp_path.iterdir()) == []  # no video, no metrics, no temporary file
+
+
+def _picture(capsys, gl, tmp_path: Path, name: str, *argv: str):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    out = tmp_path / f"{name}.png"
+    code, _, err = run(capsys, gl, "render", "--to", "3", "--width", "320", "--height", "180",
+                       "--out", str(out), "-q", *argv)  # fmt: skip
+    assert code == 0, err
+    return np.asarray(iio.imread(out), dtype=np.int64)
+
+
+def test_render_options_reach_the_picture(capsys, gl, tmp_path):
+    """--seed, --camera and --no-label each change the picture as they say: the same seed
+    and camera give the same bits, another seed or yaw another planet or side; --no-label
+    takes away only the year label and the legend (the pixels that differ lie in their panels
+    on the left);
+    --camera day looks at the sunlit side, whose disc is brighter than the one half a turn
+    round (fixed at the sun's longitude + 180 degrees sees the night)."""
+    import numpy as np
+
+    a = _picture(capsys, gl, tmp_path, "a", "--seed", "1", "--camera", "fixed:30")
+    again = _picture(capsys, gl, tmp_path, "again", "--seed", "1", "--camera", "fixed:30")
+    other_seed = _picture(capsys, gl, tmp_path, "s2", "--seed", "2", "--camera", "fixed:30")
+    other_yaw = _picture(capsys, gl, tmp_path, "y", "--seed", "1", "--camera", "fixed:120")
+    assert np.array_equal(a, again)
+    assert np.abs(a - other_seed).mean() > 2.0 and np.abs(a - other_yaw).mean() > 2.0
+    bare = _picture(capsys, gl, tmp_path, "bare", "--seed", "1", "--camera", "fixed:30",
+                    "--no-label")  # fmt: skip
+    rows, cols = np.nonzero(np.abs(a - bare).max(axis=-1))
+    assert rows.size > 20, "the label was never drawn"
+    assert cols.max() < 0.6 * a.shape[1]  # the panels only: the right of the globe is the same
+    day = _picture(capsys, gl, tmp_path, "day", "--seed", "1", "--camera", "day", "--no-label")
+    assert day[..., :3].mean() > 1.5 * bare[..., :3].mean() or day[..., :3].mean() > 40
+
+
+def test_fps_reaches_the_video(capsys, gl, tmp_path):
+    out = tmp_path / "q.mp4"
+    code, _, err = run(capsys, gl, "render", "--to", "4", *SMALL, "--fps", "12", "--out",
+                       str(out), "-q")  # fmt: skip
+    assert code == 0, err
+    assert iio.immeta(out)["fps"] == pytest.approx(12.0)
+
+
+def test_sea_level_of_a_heightmap_sets_the_coast(capsys, gl, tmp_path):
+    """--sea-level and --elevation-range in the heightmap's metres: a west-east ramp mapped
+    onto -2000..2000 m with the sea at 1000 m leaves the eastern quarter dry (a story of
+    climate alone, so no stage of the story moves the sea)."""
+    import numpy as np
+
+    (tmp_path / "still.toml").write_text(
+        'name = "still"\ndescription = "climate on a fixed terrain"\n[grid]\nsize = [128, 64]\n'
+        '[[epoch]]\nname = "weather"\nframes = 2\nyears = [0.0, 1.0]\nstages = ["climate"]\n'
+    )
+    ramp = np.tile(np.linspace(0.0, 1.0, 128, dtype=np.float32), (64, 1))
+    np.save(tmp_path / "ramp.npy", ramp)
+    code, _, err = run(capsys, gl, "snapshot", "--preset", str(tmp_path / "still.toml"),
+                       "--heightmap", str(tmp_path / "ramp.npy"), "--sea-level", "1000",
+                       "--elevation-range=-2000,2000", "--at", "end", "--out",
+                       str(tmp_path / "s"), "--width", "128", "-q")  # fmt: skip
+    assert code == 0, err
+    mask = np.asarray(iio.imread(tmp_path / "s" / "mask.png"))
+    assert (mask > 0).mean() == pytest.approx(0.25, abs=0.02)
+    assert (mask[:, -24:] > 0).all() and (mask[:, :88] == 0).all()

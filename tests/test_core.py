@@ -281,3 +281,63 @@ def test_advance_in_pieces_equals_whole_frames(make_sim):
     b.step(1)
     a.step(1)
     assert (b.frame, b.step_count) == (a.frame, a.step_count)
+
+
+READS_STORY = """
+name = "plates-reads"
+description = "test story: plates in 1 Myr steps, then climate and life"
+[grid]
+size = [64, 32]
+seed = 2
+[[epoch]]
+name = "oceans"
+frames = 2
+years = [-4.5e9, -4.4e9]
+stages = ["protoplanet"]
+set = { ocean_fill = 1.0, impact_rate = 0.0 }
+[[epoch]]
+name = "plates"
+frames = 200
+years = [-4.4e9, -4.2e9]
+stages = ["tectonics"]
+[[epoch]]
+name = "climate and life"
+frames = 100
+years = [-4.2e9, -4.0e9]
+stages = ["climate", "water_cycle", "life"]
+"""
+
+
+def test_no_readback_in_the_stepping_loop(make_sim, monkeypatch):
+    """The README's promise, counted: every read of a texture, framebuffer or buffer goes
+    through a counter. 100 steps of climate, water cycle and life read nothing back; 200
+    steps of plates at 1 Myr a step read back only on the documented cadences (the sea level
+    every sea_level_every_myr = 5 Myr, one read; the plates' decisions every 10 Myr, two)."""
+    import moderngl
+
+    from planetsim.core.presets import parse
+
+    reads = {"n": 0}
+    for cls in (moderngl.Texture, moderngl.Framebuffer, moderngl.Buffer):
+        for name in ("read", "read_into"):
+            real = getattr(cls, name)
+
+            def counted(self, *a, _real=real, **k):  # type: ignore[no-untyped-def]
+                reads["n"] += 1
+                return _real(self, *a, **k)
+
+            monkeypatch.setattr(cls, name, counted)
+    sim = make_sim(preset=parse(READS_STORY), size=None)
+    plates, climate = sim.timeline.epochs[1], sim.timeline.epochs[2]
+    sim.step(2)
+    reads["n"], steps_read = 0, 0
+    for _ in range(plates.frames):
+        before = reads["n"]
+        sim.step(1)
+        steps_read += reads["n"] > before
+    myr = 200.0
+    assert 0 < steps_read <= myr / sim.values["sea_level_every_myr"] + 1
+    assert reads["n"] <= myr / 5.0 + 2 * (myr / 10.0) + 2
+    reads["n"] = 0
+    sim.step(climate.frames)
+    assert reads["n"] == 0

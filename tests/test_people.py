@@ -324,3 +324,58 @@ def test_the_world_market_mines_carbon_where_nobody_lives(make_sim):
             np.testing.assert_allclose(burnt, want, rtol=2e-3)
         else:
             assert burnt == 0.0
+
+
+@pytest.mark.parametrize("voyage", [0.0, 0.002])
+def test_sea_voyages_settle_coastal_cells_at_the_documented_rate(make_sim, voyage):
+    """With walking and growth off, people reach a cell only by sea: each coastal land cell
+    is settled at people_seed with chance p = people_voyage x era x dt a step, so after k
+    steps about N (1 - (1 - p)^k) of the N coastal cells hold people (binomial, within 4
+    sigma: a rate off by a third fails); inland cells never do, and with people_voyage = 0
+    only the first settlement is there. An island with an interior, and an archipelago of
+    one-cell islets for the count."""
+    sim = make_sim(size=(64, 32))
+    grid = sim.grid
+    v = sim.values
+    elev = island(grid)
+    y, x = np.mgrid[0 : grid.height, 0 : grid.width]
+    near = elev > 0
+    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1)):
+        near = near | grid.neighbour(elev > 0, dx, dy)
+    islets = (x % 2 == 0) & (y % 2 == 0) & ~near & (np.abs(grid.lat2d) < 75)
+    elev = np.where(islets, 300.0, elev)
+    land = elev > 0
+    world(sim, elev, 20.0, 1200.0)
+    life = np.zeros((*grid.shape, 4), np.float32)
+    life[..., 0] = land
+    life[..., 3] = land
+    sim.field("life").write(life)
+    sim.field("civ").clear()
+    oy, ox = np.argwhere(land)[len(np.argwhere(land)) // 2]
+    v.update(
+        dt=1.0, people_every=1, people_era=1.0, people_growth=0.0, people_spread=0.0,
+        people_voyage=voyage, people_appeared=True,
+        people_origin=(float(grid.lat[oy]), float(grid.lon[ox])),
+    )  # fmt: skip
+    k = 400
+    for _ in range(k):
+        sim.run_pass("people")
+        sim.step_count += 1
+    settled = read(sim, "civ")[..., 0] > 0
+    sea = ~land
+    coast = land & np.zeros_like(land)
+    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        rows = np.arange(grid.height)[:, None] + dy
+        inside = (rows >= 0) & (rows < grid.height)
+        coast |= land & grid.neighbour(sea, dx, dy) & inside
+    coast[oy, ox] = False
+    first = np.zeros_like(land)
+    first[oy, ox] = True
+    assert settled[oy, ox]
+    assert not (settled & land & ~coast & ~first).any(), "an inland cell was settled by sea"
+    n = int(coast.sum())
+    q = 1.0 - (1.0 - voyage) ** k
+    got = int((settled & coast).sum())
+    assert abs(got - n * q) <= 4.0 * np.sqrt(n * q * (1 - q)) + 1e-9, (got, n, q)
+    if voyage > 0:
+        assert got > 0

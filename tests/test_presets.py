@@ -150,13 +150,49 @@ def test_quick_story_follows_its_toml(make_sim):
     assert sim.year_label == format_year(raw["epoch"][-1]["years"][1])
 
 
+def character(sim) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """What the README's presets table promises, measured before people change the air: the
+    ocean's share of the globe, the largest landmass's share of the land, and (from one
+    seasonal cycle, 10 steps a month) the share of the globe under ice or snow in the annual
+    mean and the share of the band within 30 degrees of the equator that is."""
+    from planetsim.analysis.land import landmasses
+    from planetsim.stages.climate import land_snow, sea_ice
+    from planetsim.stats.seasons import seasonal_cycle
+
+    g = sim.grid
+    land = sim.elevation() > float(sim.values["sea_level"])
+    temp = seasonal_cycle(sim, steps_per_month=10).temperature_c
+    ice = sea_ice(temp, land) | land_snow(temp, land)
+    low = np.abs(g.lat2d) < 30.0
+    return {
+        "ocean": g.area_mean((~land).astype(float)),
+        "largest": landmasses(land, g).largest_share,
+        "ice": g.area_mean(ice.astype(float)),
+        "ice_low": g.area_mean((ice & low).astype(float)) / g.area_mean(low.astype(float)),
+    }
+
+
+# The README's presets table, as ranges (measured at 64x32 and 128x64, seed of the preset).
+CHARACTER = {
+    "waterworld": lambda c: 0.93 <= c["ocean"] <= 0.98,  # "95 % ocean"
+    "dune": lambda c: 0.13 <= c["ocean"] <= 0.23,  # "18 % ocean"
+    "pangaea": lambda c: c["largest"] >= 0.8,  # "one supercontinent"
+    "snowball": lambda c: c["ice"] >= 0.5 and c["ice_low"] >= 0.2,  # "ice to low latitudes"
+    "hothouse": lambda c: c["ice"] <= 0.12,  # "ice only on the winter poles": 4-9 % of the globe
+    "earth": lambda c: 0.12 <= c["ice"] <= 0.3,  # polar caps
+}
+
+
 @pytest.mark.parametrize("name", sorted(available()))
 def test_every_preset_runs_its_whole_story_without_nan(make_sim, name):
     """The whole story on 64x32 (the smallest grid every stage runs on as it does at any
-    size), headless: every field finite at the end of every epoch,
-    populations never negative."""
+    size), headless: every field finite at the end of every epoch, populations never
+    negative; and before people appear, the planet the README's table promises."""
     sim = make_sim(preset=name, size=(64, 32))
+    measured = None
     for e in sim.timeline.epochs:
+        if measured is None and "people" in e.stages and name in CHARACTER:
+            measured = character(sim)
         sim.step(e.frames)
         for fname in ("terrain", "water", "air", "moisture", "life", "civ"):
             a = sim.field(fname).read()
@@ -164,3 +200,5 @@ def test_every_preset_runs_its_whole_story_without_nan(make_sim, name):
         assert (sim.field("life").read()[..., :3] >= 0).all()
         assert (sim.field("civ").read()[..., :3] >= 0).all()
     assert sim.frame == sim.timeline.total_frames
+    if name in CHARACTER:
+        assert measured is not None and CHARACTER[name](measured), (name, measured)
