@@ -153,6 +153,15 @@ def test_land_iou_of_two_hemispheres_is_a_third() -> None:
     assert land_iou(north, north, G) == 1.0
 
 
+def test_land_iou_weighs_cells_by_their_area() -> None:
+    """The caps north of 60 and of 30 degrees: IoU (1 - sin 60) / (1 - sin 30) = 0.268 by
+    area on the sphere (0.5 by counting cells, which the rows' widths must not give)."""
+    cap60 = np.broadcast_to(G.lat2d > 60.0, G.shape)
+    cap30 = np.broadcast_to(G.lat2d > 30.0, G.shape)
+    want = (1.0 - np.sin(np.radians(60.0))) / (1.0 - np.sin(np.radians(30.0)))
+    assert land_iou(cap60, cap30, G) == pytest.approx(want, rel=1e-6)
+
+
 def test_take_down_keeps_blocks_at_least_half_land() -> None:
     fine = np.zeros((4, 8), bool)
     fine[0:2, 0:2] = [[True, True], [False, False]]  # half: land

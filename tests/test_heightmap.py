@@ -51,6 +51,19 @@ def test_16bit_heightmap_becomes_terrain(make_sim, tmp_path):
     assert (terrain[gh // 2 :, gw // 2 :, 0] > 0).mean() == 0  # nothing in the north-east
     assert -5000.0 <= z.min() and z.max() <= 5000.0
     assert (terrain[..., 1] == -1).all()  # no plates yet
+    # The values, not only their sign: away from the coasts and the image's edges the sea's
+    # linear ramp comes through resampling exactly, z = -5000 + 10000 (0.1 + 0.3 y) at the
+    # cell centre's image row, within 4 m (16 bits: 0.15 m a level; 8 bits would be 39 m).
+    lat = sim.grid.lat2d
+    y_img = ((90.0 - lat) / 180.0 * h - 0.5) / (h - 1)  # the ramp's y at each cell centre
+    want = -5000.0 + 10000.0 * (0.1 + 0.3 * y_img)
+    near = ref.copy()
+    for dx in (-2, -1, 0, 1, 2):
+        for dy in (-2, -1, 0, 1, 2):
+            near |= np.roll(np.roll(ref, dx, 1), dy, 0)
+    inner = ~near & (np.abs(lat) < 80.0)
+    assert inner.mean() > 0.4
+    np.testing.assert_allclose(z[inner], want[inner], atol=4.0)  # resampling: 1.5 m seen
 
 
 def test_8bit_land_mask_puts_coasts_where_the_image_says(make_sim, tmp_path):
@@ -132,14 +145,23 @@ def test_bad_shapes_and_ranges_are_errors(make_sim, tmp_path):
 
 
 def test_land_fraction_sets_the_sea_level(make_sim, tmp_path):
+    """land_fraction is a share of the sphere's area: on a ramp that rises to the north the
+    coast lies at asin(1 - 2 x 0.3) = 23.6 deg N (counting rows would put it at 36 deg N),
+    and the land's area share is 0.3 to within the area of the row the coast falls in."""
     path = tmp_path / "ramp.npy"
-    np.save(path, np.tile(np.linspace(0.0, 1.0, 64), (32, 1)))  # west low, east high
+    np.save(path, np.tile(np.linspace(1.0, 0.0, 32)[:, None], (1, 64)))  # top row (north) high
     sim = make_sim()
     z = apply_heightmap(sim, path, land_fraction=0.3)
     land = z > sim.uniform("sea_level")
-    share = float((sim.grid.area_weight * land).sum())
-    assert share == pytest.approx(0.3, abs=0.03)
-    assert land[:, -1].all() and not land[:, 0].any()
+    g = sim.grid
+    share = float((g.area_weight * land).sum())
+    row = 180.0 / g.height
+    coast = np.degrees(np.arcsin(0.4))
+    edges = np.radians(np.floor(coast / row) * row + np.array([0.0, row]))
+    row_share = float(np.sin(edges[1]) - np.sin(edges[0])) / 2  # 0.044 (counting rows: 0.094 off)
+    assert share == pytest.approx(0.3, abs=row_share)
+    south_edge = float(g.lat[land.any(axis=1)].min()) - 0.5 * row  # the coast, a row edge
+    assert abs(south_edge - coast) <= row
 
 
 def test_preset_start_table_uses_the_image_and_the_story_keeps_it(make_sim, tmp_path):
