@@ -672,6 +672,63 @@ def test_the_soil_bucket_stays_between_empty_and_full_and_keeps_the_water(make_s
     assert 0.0 < s[..., 0][land].mean() < cap
 
 
+def test_evaporation_and_runoff_follow_the_pass_header(make_sim):
+    """The laws themselves, written from vapour.frag's header, not the budget the pass
+    reports. Still air, a dry column (W = 2 kg/m^2: the humidity law's rain is 1e-4 of the
+    evaporation) over warm sea and land: one step evaporates E = (C - W)(1 - exp(-rate
+    days)), C = 11 exp(0.07 T) kg/m^2, at sea; on land E x S / S_cap (0.5 + 0.5 plants),
+    at most S; the column gains E and the soil loses it. Then a saturated column (W = 1.3
+    C) over land: what exceeds C rains, and the soil keeps min(S + rain - E, S_cap), the
+    rest running off."""
+    sim = make_sim()
+    g = sim.grid
+    v = sim.values
+    rng = np.random.default_rng(12)
+    land = rng.random(g.shape) < 0.5
+    temp = rng.uniform(2.0, 30.0, g.shape)
+    air = np.zeros((*g.shape, 4), np.float32)
+    air[..., 0], air[..., 1] = 1012.0, temp
+    sim.field("air").write(air)
+    asc = np.zeros((*g.shape, 4), np.float32)
+    asc[..., 2] = land
+    sim.field("ascent").write(asc)
+    plants = rng.uniform(0.0, 1.0, g.shape)
+    set_field(sim, "life", {0: plants})
+    soil0 = np.where(land, rng.uniform(0.0, 150.0, g.shape), 0.0)
+    set_field(sim, "soil", {0: soil0})
+    sim.set_uniform("front_lift", 0.0)
+    w0 = 2.0
+    set_field(sim, "moisture", {0: w0, 1: 0.0})
+    water_run(sim)
+    days = v["vapour_step_hours"] / 24.0
+    cap_w = 11.0 * np.exp(0.07 * temp)
+    e = (cap_w - w0) * (1.0 - np.exp(-v["evaporation_rate"] * days))
+    s_cap = v["soil_capacity"]
+    e = np.where(land, np.minimum(e * soil0 / s_cap * (0.5 + 0.5 * plants), soil0), e)
+    w = sim.field("moisture").read()[..., 0].astype(np.float64)
+    np.testing.assert_allclose(w - w0, e, rtol=2e-3, atol=1e-5)
+    soil = sim.field("soil").read()[..., 0].astype(np.float64)
+    np.testing.assert_allclose(soil[land], (soil0 - e)[land], rtol=1e-4, atol=1e-3)
+
+    # Saturated, 20 degC everywhere (a uniform column: the storms' mixing moves nothing).
+    air[..., 1] = 20.0
+    sim.field("air").write(air)
+    cap20 = 11.0 * np.exp(0.07 * 20.0)
+    set_field(sim, "soil", {0: soil0})
+    set_field(sim, "moisture", {0: 1.3 * cap20, 1: 0.0})
+    water_run(sim)
+    out = sim.field("soil").read().astype(np.float64)
+    per_step = v["vapour_step_hours"] / (365.25 * 24)
+    rain = sim.field("moisture").read()[..., 1].astype(np.float64) * per_step  # mm this step
+    assert rain[land].min() >= 0.3 * cap20 - 1e-3  # at least the excess over C rained
+    e_sat = 0.0  # a saturated column pulls nothing from the ground: C - W < 0
+    want = np.minimum(soil0 + rain - e_sat, s_cap)
+    np.testing.assert_allclose(out[..., 0][land], want[land], rtol=1e-4, atol=1e-3)
+    runoff = np.maximum(soil0 + rain - e_sat - s_cap, 0.0)
+    np.testing.assert_allclose(out[..., 2][land] * per_step, runoff[land], rtol=1e-4, atol=1e-3)
+    assert (runoff[land] > 0).any() and (runoff[land] == 0).any()  # both sides of the brim
+
+
 def test_eddies_carry_vapour_poleward_and_keep_it(make_sim):
     """A wet band at 45 N in still air: the storms' mixing spreads it north and south, and
     the sphere's vapour stays the same."""

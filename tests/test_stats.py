@@ -119,6 +119,41 @@ def test_measure_gives_the_figures_of_the_arrays(make_sim):
     np.testing.assert_equal(got["concavity"], rs.concavity)
 
 
+def test_measure_gives_the_river_figures_of_planets_whose_answers_are_known() -> None:
+    """The river figures measure() reports are the known ones, not only the analysis
+    functions' answers passed along: the fishbone's stem has Flint's theta 0.45 by
+    construction; the nested bowls of test_analysis_rivers in a desert drain their catchment
+    (the bowls, their rims and one spill cell) to no sea, that area over the land's; with no
+    rain given the share is unknown (nan)."""
+    from test_analysis_rivers import THETA, chebyshev_rings, continent, fishbone
+    from test_analysis_rivers import G as G10
+
+    from planetsim.stats.arrays import PlanetArrays
+    from planetsim.stats.measure import measure_arrays
+
+    z, g, _ = fishbone()
+    got = measure_arrays(PlanetArrays(elevation_m=z, radius_m=g.radius))
+    assert got["concavity"] == pytest.approx(THETA, abs=1e-9)
+    assert np.isnan(got["endorheic_share"]) and "endorheic_share" in got["missing"]
+
+    z = continent()
+    ring = chebyshev_rings(G10, 17, 9)
+    z[ring <= 1] = 100.0
+    z[ring == 2] = 950.0
+    z[11, 17] = 900.0
+    z[ring == 3] = 200.0
+    z[ring == 4] = 1000.0
+    z[9, 13] = 800.0
+    rain = np.where(ring <= 2, 2500.0, 0.0)  # a wet inner bowl in a desert
+    arrays = PlanetArrays(elevation_m=z, precipitation_mm_yr=rain,
+                          temperature_c=np.full(G10.shape, 25.0))  # fmt: skip
+    catchment = ring <= 3
+    catchment[9, 13] = True
+    land = z > 0
+    want = G10.cell_area_m2[catchment].sum() / G10.cell_area_m2[land].sum()
+    assert measure_arrays(arrays)["endorheic_share"] == pytest.approx(want, rel=1e-9)
+
+
 def _same_state(a: dict, b: dict) -> None:
     fa, fb = a.pop("fields"), b.pop("fields")
     assert fa.keys() == fb.keys()
