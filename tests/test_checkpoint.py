@@ -78,6 +78,7 @@ def test_damaged_field_is_refused(make_sim, gl, tmp_path):
     path = save_checkpoint(sim, tmp_path / "c.ckpt")
     data = bytearray(path.read_bytes())
     # Flip a byte inside the terrain array: the zip still opens, the checksum catches it.
+    assert data.find(b"field.terrain.npy") >= 0
     at = data.find(b"field.terrain.npy") + 200
     data[at] ^= 0xFF
     path.write_bytes(bytes(data))

@@ -94,7 +94,7 @@ def test_npy_heightmap_spans_the_elevation_range(make_sim, tmp_path):
     z = apply_heightmap(sim, path, elevation_range=(-2000.0, 6000.0))
     assert z.min() == pytest.approx(-2000.0, abs=200)
     assert z.max() == pytest.approx(6000.0, abs=200)
-    assert z[0].mean() > z[-1].mean()  # the array's top row (its highest values) is north
+    assert z[0].mean() > z[-1].mean()  # the array's top row (its lowest values) is north
 
 
 def test_custom_start_renders_with_its_coasts(make_sim, tmp_path):

@@ -85,7 +85,9 @@ def test_a_rotating_plate_carries_its_continent_exactly_also_over_a_pole(make_si
     centroid /= np.linalg.norm(centroid)
     turned = math.acos(float(np.clip(centroid @ c0, -1, 1)))
     assert turned == pytest.approx(omega * myr, rel=0.02)
-    assert centroid[2] > math.sin(lat0)  # past the pole: on the far side, still northern
+    # Northward along lon 0 by that angle: the centroid at ~88 N, the continent (14 deg in
+    # radius) now over the pole.
+    assert math.asin(float(centroid[2])) == pytest.approx(lat0 + turned, abs=math.radians(1.5))
     # The expected shape: the start rotated by exactly that angle (Rodrigues' formula).
     th = -omega * myr
     k = axis
