@@ -135,9 +135,10 @@ def test_ocean_under_a_continent_makes_a_trench_and_a_range_inland(make_sim):
     assert inland.max() > z[row, edge + 20] + 1000.0  # a range, not the plain
 
 
-def test_colliding_continents_thicken_and_suture(make_sim):
-    """Two continents closing at 4 cm/yr: the collision zone thickens past 60 km (some 4 km
-    high), the collision stalls and, after suture_myr, the two plates are one."""
+def collide(make_sim, stall_myr: float):  # type: ignore[no-untyped-def]
+    """Two continents closing at 4 cm/yr (2 each); steps 10 at a time until they suture or
+    100 Myr. Returns the sim, the thickest crust seen and [(collision Myr so far, |omega_a -
+    omega_b|)] at each look."""
     sim = plates_sim(
         make_sim,
         (256, 128),
@@ -146,6 +147,7 @@ def test_colliding_continents_thicken_and_suture(make_sim):
         plate_decision_myr=5.0,
         reorganize_myr=0.0,
         plate_count=2.0,
+        collision_stall_myr=stall_myr,
     )
     g = sim.grid
     lon, lat = g.lon2d, g.lat2d
@@ -158,16 +160,41 @@ def test_colliding_continents_thicken_and_suture(make_sim):
           [np.array([0, 0, 1.0]) * v, np.array([0, 0, -1.0]) * v])  # fmt: skip
     drv = driver_of(sim)
     thick = 0.0
+    rel = []
     for _ in range(40):  # up to 100 Myr
         sim.step(10)
         c = sim.field("crust").read()
         thick = max(thick, float(c[..., 0].max()))
         if drv.table.active.sum() == 1:
             break
+        t = drv.table
+        rel.append(
+            (drv.cycle.collisions.get((0, 1), 0.0), float(np.linalg.norm(t.omega[0] - t.omega[1])))
+        )
+    return sim, thick, rel
+
+
+def test_colliding_continents_thicken_stall_and_suture(make_sim):
+    """Two continents closing at 4 cm/yr: the collision zone thickens past 60 km (some 4 km
+    high); the collision stalls: their relative rotation, which the driving forces alone
+    speed up (x1.35 here with the stall off), falls, the coupling taking exp(-t /
+    collision_stall_myr) off it against the uncoupled run (within 25 %); after suture_myr
+    of collision (not before) the two plates are one."""
+    sim, thick, rel = collide(make_sim, 20.0)
+    drv = driver_of(sim)
     assert thick > 60.0
     assert drv.table.active.sum() == 1  # sutured
     ids = np.rint(sim.field("crust").read()[..., 2]).astype(int)
     assert np.unique(ids).size == 1
+    assert max(t for t, _ in rel) >= sim.values["suture_myr"] - sim.values["plate_decision_myr"]
+    _, _, free = collide(make_sim, 1e6)
+    t_last, stalled = rel[-1]
+    contact = rel[0][1]
+    assert t_last >= 10.0
+    assert stalled < 0.85 * contact
+    unstalled = dict(free)[t_last]
+    assert unstalled > contact  # without the stall nothing slows them
+    assert stalled / unstalled == pytest.approx(math.exp(-t_last / 20.0), rel=0.25)
 
 
 def test_opening_plates_make_a_ridge_that_deepens_with_age(make_sim):
