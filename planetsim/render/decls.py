@@ -88,6 +88,14 @@ GLOBE_VIEW = ViewDecl(
             )
             for i in range(4)
         ),
+        Uniform(
+            "light_spacing",
+            "float",
+            0.01,
+            "planet radii",
+            "night lights' lattice spacing (render.views.light_spacing: a few pixels)",
+            1e-5,
+        ),
         SURFACE_HEAT,  # the protoplanet's own uniform: the story ramps it
     ),
 )

@@ -4,6 +4,7 @@ simulation's runner into an RGBA8 target of any size, then the year label and th
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,20 @@ if TYPE_CHECKING:
     from ..core.simulation import Simulation
 
 PICTURE_TARGETS = 3  # picture sizes the views keep (render_texture's textures live this long)
+LIGHT_PIXELS = 3.0  # night lights' lattice spacing in pixels at the disc's centre
+
+
+def light_spacing(cam: Camera, height: int) -> float:
+    """The night lights' lattice spacing on the unit sphere (shaders/render/lights.glsl): that
+    of LIGHT_PIXELS pixels at the point of the sphere nearest the camera, so the settlements
+    are drawn at the picture's resolution whatever the grid's, and fixed on the sphere while
+    the camera turns (the spacing changes only with the zoom and the picture's size)."""
+    d = max(cam.distance, 1.01)
+    # The picture spans 2 tan(fov/2) times the distance: to the sphere's nearest point in
+    # perspective, to the centre in orthographic projection.
+    depth = d if cam.ortho else d - 1.0
+    footprint = 2.0 * depth * math.tan(math.radians(cam.fov) / 2.0) / max(height, 1)
+    return max(LIGHT_PIXELS * footprint, 1e-5)
 
 
 class Views:
@@ -97,6 +112,7 @@ class Views:
             cam = camera or day_camera(sim)  # by default the sunlit side
             for i, col in enumerate(cam.inverse_view_projection(w / h)):
                 vals[f"inv_vp{i}"] = col
+            vals["light_spacing"] = light_spacing(cam, h)
         return vals
 
     # ---- drawing ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include "render/common.glsl"
 #include "lib/noise.glsl"
 #include "lib/clouds.glsl"
+#include "render/lights.glsl"
 
 in vec2 v_uv;
 
@@ -38,6 +39,7 @@ void main() {
     vec2 ll = unit_to_latlon(n);
     vec2 px = latlon_to_pixel(ll);
     vec2 fw = grid_fwidth(px); // outside the branch: derivatives need every pixel of a quad
+    float pix = max(length(dFdx(n)), length(dFdy(n))); // the pixel's footprint on the sphere
     vec3 v = -rd;
 
     if (!hit) {
@@ -121,9 +123,13 @@ void main() {
         vec3 through = col * (1.0 - refl) * (1.0 - refl) / (1.0 - refl * ground);
         col = mix(col, refl * lit + through, cloud);
         cloud *= refl; // how much the cloud hides (the lights below)
-        // City lights on the night side, dimmed a little under clouds.
-        float lights = sqrt(clamp(view_sample(t_civ, px).w, 0.0, 1.0)); // faint towns show
-        col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.48, 0.10) * 1.3;
+        // City lights on the night side (render/lights.glsl: settlements and the roads
+        // between them), sodium orange, dimmed a little under clouds; only where it is night
+        // and people live.
+        if (day < 1.0 && view_sample(t_civ, px).w > 0.0) {
+            float lights = night_lights(n, px, east, north, pix);
+            col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.48, 0.10) * 1.3;
+        }
         // Molten glow: as the surface cools (heat 1 -> 0) the glowing share shrinks to the
         // brightest cracks of a crust pattern and the lowest ground (crater floors) last.
 #if MOLTEN
