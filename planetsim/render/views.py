@@ -66,12 +66,20 @@ class Views:
         self._blit: moderngl.Program | None = None
         self._blit_vao: moderngl.VertexArray | None = None
         self._cloud_noise: moderngl.Texture | None = None
+        self._lit = False  # any night light seen (any_light)
 
     def cloud_noise(self) -> moderngl.Texture:
         """The globe's cloud pattern (planetsim.render.clouds), uploaded once per context."""
         if self._cloud_noise is None:
             self._cloud_noise = cloud_texture(self.sim)
         return self._cloud_noise
+
+    def any_light(self) -> bool:
+        """Whether any cell has had night light (civ.w): a readback per version of the field
+        until one has (then the lights stay compiled in, and nothing is read back for this)."""
+        if not self._lit:
+            self._lit = bool(self.field_array("civ")[..., 3].max() > 0.0)
+        return self._lit
 
     # ---- data for legends and colour scales ---------------------------------------------------
     def field_array(self, name: str) -> np.ndarray:
@@ -134,7 +142,9 @@ class Views:
         size = tex.size
         vals = self.uniforms(view, lay, size, camera, overlays, time)
         molten = view == "globe" and float(vals.get("surface_heat", 0.0)) > 0.01
-        self.run(view_decl(view, lay.index, overlay_bits(view, overlays), molten), vals, fbo)
+        lights = view == "globe" and lay.name in ("elevation", "biome") and self.any_light()
+        decl = view_decl(view, lay.index, overlay_bits(view, overlays), molten, lights)
+        self.run(decl, vals, fbo)
         px = text.font_px(size[1])
         margin = max(px // 2, 4)
         if label:

@@ -3,8 +3,9 @@
 // (Blinn-Phong + Schlick Fresnel), land by biome, snow and sea ice, clouds, an atmosphere rim,
 // sunlight reddened by the air it crosses (Rayleigh extinction, lib/atmosphere.glsl),
 // a molten glow early on (u_surface_heat), the day/night terminator from u_sun_dir with the
-// lights of settlements (civ.w, render/lights.glsl) on the night side. Other layers are draped on the lit sphere. The molten
-// glow's noise is compiled in only while the surface is hot (#define MOLTEN 1).
+// lights of settlements (civ.w, render/lights.glsl) on the night side. Other layers are
+// draped on the lit sphere. The molten glow's noise is compiled in only while the surface is
+// hot (#define MOLTEN 1), the lights only while there are any (#define LIGHTS 1).
 // Reads: terrain, water, air, moisture, life, civ, cloud (never written), and cloud_noise (the
 // baked cloud pattern, render/cloud_noise.frag). Writes: the view (RGBA8).
 #include "render/common.glsl"
@@ -12,6 +13,9 @@
 #include "lib/clouds.glsl"
 #include "lib/atmosphere.glsl"
 #include "render/lights.glsl"
+#ifndef LIGHTS
+#define LIGHTS 1
+#endif
 
 in vec2 v_uv;
 
@@ -41,7 +45,11 @@ void main() {
     vec2 ll = unit_to_latlon(n);
     vec2 px = latlon_to_pixel(ll);
     vec2 fw = grid_fwidth(px); // outside the branch: derivatives need every pixel of a quad
-    float pix = max(length(dFdx(n)), length(dFdy(n))); // the pixel's footprint on the sphere
+    vec3 dndx = dFdx(n);
+    vec3 dndy = dFdy(n);
+    float pix = max(length(dndx), length(dndy)); // the pixel's footprint on the sphere
+    float light = view_sample(t_civ, px).w; // the night light field and its screen slopes
+    vec2 dlight = vec2(dFdx(light), dFdy(light));
     vec3 v = -rd;
 
     if (!hit) {
@@ -132,10 +140,12 @@ void main() {
         // City lights on the night side (render/lights.glsl: settlements and the roads
         // between them), sodium orange, dimmed a little under clouds; only where it is night
         // and people live.
-        if (day < 1.0 && view_sample(t_civ, px).w > 0.0) {
-            float lights = night_lights(n, px, east, north, pix);
+#if LIGHTS
+        if (day < 1.0 && light > 0.0) {
+            float lights = night_lights(n, px, east, north, h, g, light, dlight, dndx, dndy, pix);
             col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.48, 0.10) * 1.3;
         }
+#endif
         // Molten glow: as the surface cools (heat 1 -> 0) the glowing share shrinks to the
         // brightest cracks of a crust pattern and the lowest ground (crater floors) last.
 #if MOLTEN
