@@ -141,10 +141,9 @@ void main() {
         // between them), sodium orange, dimmed a little under clouds; only where it is night
         // and people live.
 #if LIGHTS
-        if (day < 1.0 && light > 0.0) {
-            float lights = night_lights(n, px, east, north, h, g, light, dlight, dndx, dndy, pix);
-            col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.48, 0.10) * 1.3;
-        }
+        float night_light = day < 1.0 ? light : 0.0; // (0: no lights to draw here)
+        float lights = night_lights(n, px, east, north, h, g, night_light, dlight, dndx, dndy, pix);
+        col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.48, 0.10) * 1.3;
 #endif
         // Molten glow: as the surface cools (heat 1 -> 0) the glowing share shrinks to the
         // brightest cracks of a crust pattern and the lowest ground (crater floors) last.

@@ -18,10 +18,10 @@
 //   269: most people live near coasts and rivers, below 500 m).
 // Towns, on the lattice of spacing s: each site a Poisson number of expected
 //   lambda = TOWNS_1 D b A (A = s^2 / ACCEPTED, its share of the surface), lit with chance
-//   P = 1 - exp(-lambda). Their lit area per unit area is TOWN_LIGHT_1 D b, so a lit site holds
+//   P = lambda / (1 + lambda) (Poisson's 1 - exp(-lambda) for few, 1 for many). Their lit area per unit area is TOWN_LIGHT_1 D b, so a lit site holds
 //   a = TOWN_LIGHT_1 D b A / P of it on average: a region's light is its people's whatever the
 //   spacing (the picture's size).
-// Cities, on a lattice CITY_CELL times coarser: as towns with D^CITY_DPOW for D (CITIES_1,
+// Cities, on a lattice CITY_CELL times coarser: as towns with D^1.5 for D (CITIES_1,
 //   CITY_LIGHT_1), so they gather where people are dense; a pixel sees the cities of its own
 //   cell and of the 6 that share a face with it, and a city's spot reaches no further than the
 //   nearest edge of its cell (so it stays in those 7 cells: never cut).
@@ -48,7 +48,6 @@ const float CITY_CELL = 4.0;     // the cities' lattice spacing, in the towns'
 const float CITIES_1 = 150.0;    // cities per unit-sphere area at D = 1 (1 per ~270000 km^2)
 const float CITY_LIGHT_1 = 0.03; // lit share of the surface in cities at D = 1
 const float CITY_ZMAX_1 = 30.0;  // largest city at D = 1, in units of the smallest
-const float CITY_DPOW = 1.5;     // cities: their number and light grow as D^1.5
 const float ROAD_D = 0.7;        // density at both ends of a road
 const float ROAD_LIGHT = 0.12;   // a road's brightness, in a lit area's
 
@@ -112,18 +111,21 @@ bool site_kept(vec3 p, ivec3 c, float inv_s) {
 }
 
 // The lit area (unit-sphere area) of a settlement at site p of a cell of area share `area`
-// with hash hc, or 0: drawn with chance 1 - exp(-count_1 D^dpow b area); span and inv_mean_z:
+// with hash hc, or 0 (D^1.5 for D in a city); span and inv_mean_z:
 // the size law's 1 - 1/zmax and 1 / E[Z], from the pixel's D (they change little across a
 // spot). x: the lit area, y: D there.
-vec2 settlement(Here e, vec3 p, uint hc, float area, float count_1, float dpow, float light_1,
+vec2 settlement(Here e, vec3 p, uint hc, float area, float count_1, bool city, float light_1,
                 float span, float inv_mean_z) {
     vec2 db = people_at(e, p);
-    float people = (dpow == 1.0 ? db.x : pow(db.x, dpow)) * db.y * area;
-    float chance = 1.0 - exp(-count_1 * people);
+    float people = (city ? db.x * sqrt(db.x) : db.x) * db.y * area;
+    // The chance lambda / (1 + lambda): Poisson's 1 - exp(-lambda) for few, 1 for many,
+    // without an exp (the light holds either way: a lit site carries a / P).
+    float lambda = count_1 * people;
+    float chance = lambda / (1.0 + lambda);
     float u = u32_to_unit(hash_u32(hc ^ 0x68E31DA4u));
     // Given the site is lit, u / chance is uniform: it draws the size (inverse CDF of the
     // truncated Zipf law, P(Z > z) = (1/z - 1/zmax) / (1 - 1/zmax)).
-    float inv_chance = 1.0 / max(chance, 1e-9);
+    float inv_chance = (1.0 + lambda) / max(lambda, 1e-12);
     float z = 1.0 / (1.0 - u * inv_chance * span);
     return vec2(u < chance ? light_1 * people * inv_chance * z * inv_mean_z : 0.0, db.x);
 }
@@ -145,7 +147,7 @@ float spot(float a, float rho2, float pix, float rcap, bool city) {
 }
 
 // The towns' light at here.n; pix: the pixel's footprint on the sphere.
-float towns(Here e, float pix) {
+float towns(Here e, float pix, int sites) {
     float s = u_light_spacing;
     float inv_s = 1.0 / s;
     uint salt = hash_u32(uint(u_seed) ^ 0x3C6EF372u);
@@ -153,7 +155,7 @@ float towns(Here e, float pix) {
     vec2 law = size_law(e.d, TOWN_ZMAX_1);
     ivec3 b = ivec3(floor(e.n * inv_s - 0.5));
     float sum = 0.0;
-    for (int k = 0; k < 8; k++) {
+    for (int k = 0; k < sites; k++) {
         ivec3 c = b + ivec3(k & 1, (k >> 1) & 1, (k >> 2) & 1);
         // A site within 0.5 s of n lies in one of these 2x2x2 cells, and every pixel it
         // reaches looks in its cell: a spot never ends at a cell wall.
@@ -161,7 +163,7 @@ float towns(Here e, float pix) {
         vec3 p = site_point(c, hc);
         vec3 off = p - e.n;
         float rho2 = dot(off, off);
-        float a = settlement(e, p, hc, area, TOWNS_1, 1.0, TOWN_LIGHT_1, law.x, law.y).x;
+        float a = settlement(e, p, hc, area, TOWNS_1, false, TOWN_LIGHT_1, law.x, law.y).x;
         bool near = rho2 < 0.25 * s * s && site_kept(p, c, inv_s);
         sum += near ? spot(a, rho2, pix, 0.5 * s, false) : 0.0;
     }
@@ -172,7 +174,7 @@ float towns(Here e, float pix) {
 // of the 6 cells that share a face with it, and the road from the own cell's city to each of
 // the others. A road runs within its two cells' box (both ends lie in their cells' inner
 // boxes), so every pixel on it finds it from its own cell.
-float cities(Here e, float pix) {
+float cities(Here e, float pix, int sites) {
     float S = CITY_CELL * u_light_spacing;
     float inv_S = 1.0 / S;
     uint salt = hash_u32(uint(u_seed) ^ 0xA54FF53Au);
@@ -183,14 +185,14 @@ float cities(Here e, float pix) {
     vec2 own = vec2(0.0);
     float sum = 0.0;
     float road = 0.0;
-    for (int k = 0; k < 7; k++) {
+    for (int k = 0; k < sites; k++) {
         ivec3 c = c0;
         if (k > 0) c[(k - 1) >> 1] += ((k - 1) & 1) == 0 ? 1 : -1;
         uint hc = cell_hash(c, salt);
         vec3 p = site_point(c, hc);
         vec3 f = p * inv_S - vec3(c); // where in its cell, 0..1
         bool kept = all(greaterThan(f, vec3(0.1))) && all(lessThan(f, vec3(0.9)));
-        vec2 ad = settlement(e, p, hc, area, CITIES_1, CITY_DPOW, CITY_LIGHT_1, law.x, law.y);
+        vec2 ad = settlement(e, p, hc, area, CITIES_1, true, CITY_LIGHT_1, law.x, law.y);
         ad.x *= float(kept);
         // the spot's reach: the distance to the nearest edge of its cell
         vec3 g = min(f, 1.0 - f);
@@ -218,5 +220,8 @@ float cities(Here e, float pix) {
 float night_lights(vec3 n, vec2 px, vec3 east, vec3 north, float h, vec2 dh, float w, vec2 dw,
                    vec3 dndx, vec3 dndy, float pix) {
     Here e = here_at(n, px, east, north, h, dh, w, dw, dndx, dndy);
-    return towns(e, pix) + cities(e, pix);
+    // A loop runs while any pixel of the SIMD group needs it: the groups with no lit night
+    // (day, sea, space) skip the sites (a branch around them would cost them all, masked).
+    bool lit = e.d > 0.0;
+    return towns(e, pix, lit ? 8 : 0) + cities(e, pix, lit ? 7 : 0);
 }
