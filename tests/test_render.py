@@ -488,3 +488,24 @@ def test_low_sun_reddens_as_rayleigh_extinction_says(make_sim):
     for elev in (7.0, 10.0, 15.0, 25.0, 45.0):
         got, mu = drawn_ratio(elev)
         assert np.median(got / (snow * law(mu))) == pytest.approx(1.0, abs=0.03), elev
+
+
+def test_clouds_on_the_night_side_are_dark(make_sim):
+    """A full deck of thick cloud at night is lit by nothing but the night (the 4 % skylight
+    floor of the clouds' lighting is a daytime sky's): the night half of the disc stays as
+    dark as clear night ground, under 8/255 in luminance (with the floor at night it was a
+    grey 46/255)."""
+    sim = make_sim()
+    sim.set_uniform("surface_heat", 0.0)
+    _write(sim, "terrain", x=-3000.0)
+    _write(sim, "moisture", z=1.0)
+    _write(sim, "cloud", y=1.0)  # deep convection: thick, bright by day
+    sim.set_uniform("sun_dir", (0.0, 1.0, 0.0))  # noon at 90 E: the west half is night
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    img = render_frame(sim, "globe", "elevation", (128, 128), cam, label=False, overlays=())
+    lon, _, disc = _globe_lonlat(128, cam)
+    day = disc & (lon > 30)
+    night = disc & (lon < -30) & (lon > -80)
+    lum = _lum(img)
+    assert lum[day].mean() > 100  # the deck is there, and bright by day
+    assert lum[night].mean() < 8, lum[night].mean()

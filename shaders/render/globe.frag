@@ -133,7 +133,8 @@ void main() {
         tau *= mix(0.2, 1.6, clamp((pattern - cut) / max(1.0 - cut, 1e-3), 0.0, 1.0));
         float refl = cloud_reflectance(tau);
         float ground = dot(albedo, vec3(0.2126, 0.7152, 0.0722));
-        vec3 lit = vec3(0.97) * (0.04 + 0.96 * max(mu, 0.0) * sunlight);
+        // (the 4 % skylight only by day: at night the cloud is as dark as the ground)
+        vec3 lit = vec3(0.97) * (0.04 * day + 0.96 * max(mu, 0.0) * sunlight);
         vec3 through = col * (1.0 - refl) * (1.0 - refl) / (1.0 - refl * ground);
         col = mix(col, refl * lit + through, cloud);
         cloud *= refl; // how much the cloud hides (the lights below)
