@@ -1,8 +1,9 @@
-// Night lights as settlements (included by globe.frag after render/common.glsl). Reads t_civ
-// (w: night light 0..1) and t_water (x: flow, cells) around the pixel; the uniforms
-// u_light_spacing (the lattice spacing on the unit sphere, set per picture from its pixel
-// footprint: planetsim.render.views.light_spacing) and u_river_min. Writes nothing: the globe
-// adds the light it returns.
+// Night lights as settlements (included by globe.frag after render/common.glsl). Reads, once
+// a pixel: the light field civ.w (0..1) with its screen derivatives and the elevation with its
+// gradient (both passed in by globe.frag), and t_water (x: flow, cells); the uniforms
+// u_light_spacing (the towns' lattice spacing on the unit sphere, set per picture from its
+// pixel footprint: planetsim.render.views.light_spacing) and u_river_min. Writes nothing: the
+// globe adds the light it returns (times sodium orange, dimmed under cloud).
 //
 // Lattice: a settlement site per cell of a 3D lattice of spacing s, at a hashed point of the
 //   cell projected onto the unit sphere, kept if the projection stays in the cell's inner box
