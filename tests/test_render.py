@@ -437,3 +437,75 @@ def test_pictures_drawn_larger_than_the_grid_do_not_show_its_cells(make_sim):
     x = (np.arange(1280) + 0.5 - 640) / 360 * hh
     disc = x[None, :] ** 2 + y[:, None] ** 2 < 0.9**2
     assert axis_aligned_edge_share(img, disc) <= 0.30
+
+
+def test_low_sun_reddens_as_rayleigh_extinction_says(make_sim):
+    """A snowfield under a clear sky, the sun 7 to 45 deg up over the disc's centre: the
+    drawn red/blue ratio of the ground follows the sunlight's Rayleigh extinction,
+    exp(-tau m) with tau from Hansen & Travis 1974 (eq. 2.29, at the sRGB primaries' dominant
+    wavelengths 611 and 464 nm) and the air mass m of Kasten & Young 1989, within 3 % (measured
+    0.3-0.7 %). The extinction is relative to the zenith's (the palette is the colour under a
+    high sun), the snow's own tint is taken from a 60 deg sun's picture, and the picture's sky
+    haze and 0.3 % skylight floor (shaders/render/globe.frag) are part of the model. Without the
+    extinction the 7 deg sun's ratio is 0.44 of the law's."""
+    sim = make_sim()
+    sim.set_uniform("surface_heat", 0.0)
+    _write(sim, "terrain", x=500.0)
+    _write(sim, "air", x=1013.0, y=-30.0)  # all snow
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    n = 64
+    lon, lat, _ = _globe_lonlat(n, cam)
+    centre = (np.abs(lon) < 4) & (np.abs(lat) < 4)
+    nx = np.cos(np.radians(lat)) * np.cos(np.radians(lon))
+    nz = np.sin(np.radians(lat))
+
+    def tau(um: float) -> float:
+        return 0.008569 * um**-4 * (1 + 0.0113 * um**-2 + 0.00013 * um**-4)
+
+    def air_mass(mu: np.ndarray) -> np.ndarray:
+        z = np.degrees(np.arccos(mu))
+        return 1 / (mu + 0.50572 * (96.07995 - z) ** -1.6364)
+
+    haze = 0.5 * np.array([0.02, 0.04, 0.09])  # the sky haze globe.frag adds to the picture
+
+    def drawn_ratio(elev: float) -> tuple[np.ndarray, np.ndarray]:
+        e = np.radians(elev)
+        sim.set_uniform("sun_dir", (float(np.sin(e)), 0.0, float(np.cos(e))))
+        img = render_frame(sim, "globe", "elevation", (n, n), cam, label=False, overlays=())
+        lin = srgb_to_linear(img[centre] / 255.0 - haze)
+        mu = nx[centre] * np.sin(e) + nz[centre] * np.cos(e)
+        return lin[:, 0] / lin[:, 2], mu
+
+    def law(mu: np.ndarray) -> np.ndarray:
+        m = air_mass(mu) - 1  # relative to the zenith's
+        red = 0.003 + 0.997 * mu * np.exp(-tau(0.6113) * m)
+        blue = 0.003 + 0.997 * mu * np.exp(-tau(0.4643) * m)
+        return red / blue
+
+    # the reference: a high sun (at noon the snow's blue clips at white)
+    high, mu_high = drawn_ratio(60.0)
+    snow = np.median(high / law(mu_high))
+    for elev in (7.0, 10.0, 15.0, 25.0, 45.0):
+        got, mu = drawn_ratio(elev)
+        assert np.median(got / (snow * law(mu))) == pytest.approx(1.0, abs=0.03), elev
+
+
+def test_clouds_on_the_night_side_are_dark(make_sim):
+    """A full deck of thick cloud at night is lit by nothing but the night (the 4 % skylight
+    floor of the clouds' lighting is a daytime sky's): the night half of the disc stays as
+    dark as clear night ground, under 8/255 in luminance (with the floor at night it was a
+    grey 46/255)."""
+    sim = make_sim()
+    sim.set_uniform("surface_heat", 0.0)
+    _write(sim, "terrain", x=-3000.0)
+    _write(sim, "moisture", z=1.0)
+    _write(sim, "cloud", y=1.0)  # deep convection: thick, bright by day
+    sim.set_uniform("sun_dir", (0.0, 1.0, 0.0))  # noon at 90 E: the west half is night
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    img = render_frame(sim, "globe", "elevation", (128, 128), cam, label=False, overlays=())
+    lon, _, disc = _globe_lonlat(128, cam)
+    day = disc & (lon > 30)
+    night = disc & (lon < -30) & (lon > -80)
+    lum = _lum(img)
+    assert lum[day].mean() > 100  # the deck is there, and bright by day
+    assert lum[night].mean() < 8, lum[night].mean()

@@ -88,6 +88,14 @@ GLOBE_VIEW = ViewDecl(
             )
             for i in range(4)
         ),
+        Uniform(
+            "light_spacing",
+            "float",
+            0.01,
+            "planet radii",
+            "night lights' lattice spacing (render.views.light_spacing: a few pixels)",
+            1e-5,
+        ),
         SURFACE_HEAT,  # the protoplanet's own uniform: the story ramps it
     ),
 )
@@ -101,13 +109,16 @@ CLOUD_NOISE = PassDecl(
     uniforms=(Uniform("bake_size", "ivec2", (1024, 512), "texels", "baked texture size"),),
 )
 RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW, CLOUD_NOISE)
-_VARIANTS: dict[tuple[str, int, int, bool], ViewDecl] = {}
+_VARIANTS: dict[tuple[str, int, int, bool, bool], ViewDecl] = {}
 
 
-def view_decl(view: str, layer: int, overlay_bits: int, molten: bool = False) -> ViewDecl:
+def view_decl(
+    view: str, layer: int, overlay_bits: int, molten: bool = False, lights: bool = True
+) -> ViewDecl:
     """The view's program for one layer id and overlay set (kept, so the runner's compiled
-    program is reused)."""
-    key = (view, layer, overlay_bits, molten)
+    program is reused); the globe's night lights compiled in only with `lights` (llvmpipe
+    pays for every branch in every pixel, lit or not)."""
+    key = (view, layer, overlay_bits, molten, lights)
     d = _VARIANTS.get(key)
     if d is None:
         base = MAP_VIEW if view == "map" else GLOBE_VIEW
@@ -116,8 +127,9 @@ def view_decl(view: str, layer: int, overlay_bits: int, molten: bool = False) ->
             ("OVERLAY_BITS", overlay_bits),
             ("MOLTEN", int(molten)),
             ("IS_GLOBE", int(view == "globe")),
+            ("LIGHTS", int(lights)),
         )
-        name = f"{base.name}[{layer},{overlay_bits},{int(molten)}]"
+        name = f"{base.name}[{layer},{overlay_bits},{int(molten)},{int(lights)}]"
         d = dataclasses.replace(base, name=name, defines=defines)
         _VARIANTS[key] = d
     return d

@@ -4,6 +4,7 @@ simulation's runner into an RGBA8 target of any size, then the year label and th
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,20 @@ if TYPE_CHECKING:
     from ..core.simulation import Simulation
 
 PICTURE_TARGETS = 3  # picture sizes the views keep (render_texture's textures live this long)
+LIGHT_PIXELS = 3.0  # night lights' lattice spacing in pixels at the disc's centre
+
+
+def light_spacing(cam: Camera, height: int) -> float:
+    """The night lights' lattice spacing on the unit sphere (shaders/render/lights.glsl): that
+    of LIGHT_PIXELS pixels at the point of the sphere nearest the camera, so the settlements
+    are drawn at the picture's resolution whatever the grid's, and fixed on the sphere while
+    the camera turns (the spacing changes only with the zoom and the picture's size)."""
+    d = max(cam.distance, 1.01)
+    # The picture spans 2 tan(fov/2) times the distance: to the sphere's nearest point in
+    # perspective, to the centre in orthographic projection.
+    depth = d if cam.ortho else d - 1.0
+    footprint = 2.0 * depth * math.tan(math.radians(cam.fov) / 2.0) / max(height, 1)
+    return max(LIGHT_PIXELS * footprint, 1e-5)
 
 
 class Views:
@@ -51,12 +66,20 @@ class Views:
         self._blit: moderngl.Program | None = None
         self._blit_vao: moderngl.VertexArray | None = None
         self._cloud_noise: moderngl.Texture | None = None
+        self._lit = False  # any night light seen (any_light)
 
     def cloud_noise(self) -> moderngl.Texture:
         """The globe's cloud pattern (planetsim.render.clouds), uploaded once per context."""
         if self._cloud_noise is None:
             self._cloud_noise = cloud_texture(self.sim)
         return self._cloud_noise
+
+    def any_light(self) -> bool:
+        """Whether any cell has had night light (civ.w): a readback per version of the field
+        until one has (then the lights stay compiled in, and nothing is read back for this)."""
+        if not self._lit:
+            self._lit = bool(self.field_array("civ")[..., 3].max() > 0.0)
+        return self._lit
 
     # ---- data for legends and colour scales ---------------------------------------------------
     def field_array(self, name: str) -> np.ndarray:
@@ -97,6 +120,7 @@ class Views:
             cam = camera or day_camera(sim)  # by default the sunlit side
             for i, col in enumerate(cam.inverse_view_projection(w / h)):
                 vals[f"inv_vp{i}"] = col
+            vals["light_spacing"] = light_spacing(cam, h)
         return vals
 
     # ---- drawing ------------------------------------------------------------------------------
@@ -118,7 +142,9 @@ class Views:
         size = tex.size
         vals = self.uniforms(view, lay, size, camera, overlays, time)
         molten = view == "globe" and float(vals.get("surface_heat", 0.0)) > 0.01
-        self.run(view_decl(view, lay.index, overlay_bits(view, overlays), molten), vals, fbo)
+        lights = view == "globe" and lay.name in ("elevation", "biome") and self.any_light()
+        decl = view_decl(view, lay.index, overlay_bits(view, overlays), molten, lights)
+        self.run(decl, vals, fbo)
         px = text.font_px(size[1])
         margin = max(px // 2, 4)
         if label:

@@ -1,14 +1,21 @@
 // globe view: the planet as a lit sphere seen from a camera (ray cast per pixel through the
 // inverse view-projection u_inv_vp0..3, columns, from pyglm). Ocean by depth with sun glint
 // (Blinn-Phong + Schlick Fresnel), land by biome, snow and sea ice, clouds, an atmosphere rim,
-// a molten glow early on (u_surface_heat), the day/night terminator from u_sun_dir with city
-// lights (civ.w) on the night side. Other layers are draped on the lit sphere. The molten
-// glow's noise is compiled in only while the surface is hot (#define MOLTEN 1).
+// sunlight reddened by the air it crosses (Rayleigh extinction, lib/atmosphere.glsl),
+// a molten glow early on (u_surface_heat), the day/night terminator from u_sun_dir with the
+// lights of settlements (civ.w, render/lights.glsl) on the night side. Other layers are
+// draped on the lit sphere. The molten glow's noise is compiled in only while the surface is
+// hot (#define MOLTEN 1), the lights only while there are any (#define LIGHTS 1).
 // Reads: terrain, water, air, moisture, life, civ, cloud (never written), and cloud_noise (the
 // baked cloud pattern, render/cloud_noise.frag). Writes: the view (RGBA8).
 #include "render/common.glsl"
 #include "lib/noise.glsl"
 #include "lib/clouds.glsl"
+#include "lib/atmosphere.glsl"
+#include "render/lights.glsl"
+#ifndef LIGHTS
+#define LIGHTS 1
+#endif
 
 in vec2 v_uv;
 
@@ -38,6 +45,11 @@ void main() {
     vec2 ll = unit_to_latlon(n);
     vec2 px = latlon_to_pixel(ll);
     vec2 fw = grid_fwidth(px); // outside the branch: derivatives need every pixel of a quad
+    vec3 dndx = dFdx(n);
+    vec3 dndy = dFdy(n);
+    float pix = max(length(dndx), length(dndy)); // the pixel's footprint on the sphere
+    float light = view_sample(t_civ, px).w; // the night light field and its screen slopes
+    vec2 dlight = vec2(dFdx(light), dFdy(light));
     vec3 v = -rd;
 
     if (!hit) {
@@ -67,6 +79,9 @@ void main() {
     float mu = dot(n, sun);
     float day = smoothstep(-0.10, 0.12, mu); // soft terminator (twilight)
     float diffuse = max(dot(nb, sun), 0.0) * smoothstep(-0.1, 0.05, mu);
+    // The direct sunlight's colour after the air it crossed (lib/atmosphere.glsl): white at
+    // noon, red and dim at sunset near the terminator.
+    vec3 sunlight = day > 0.0 ? sun_extinction(mu) : vec3(0.0);
 
     vec3 albedo;
     float water = 0.0;
@@ -84,7 +99,7 @@ void main() {
     // Lambert reflector, and the picture is encoded to sRGB at the end.
     albedo = srgb_to_linear(albedo);
 
-    vec3 col = albedo * (0.003 + 0.997 * diffuse);
+    vec3 col = albedo * (0.003 + 0.997 * diffuse * sunlight);
     col += albedo * vec3(0.0008, 0.001, 0.0016) * (1.0 - day); // earthshine/starlight
 
     if (water > 0.0) {
@@ -93,7 +108,8 @@ void main() {
         float fres = 0.02 + 0.98 * pow(1.0 - max(dot(n, v), 0.0), 5.0);
         float nh = max(dot(n, hv), 0.0);
         float glint = pow(nh, 1500.0) * 1.2 + pow(nh, 60.0) * 0.12;
-        col += water * day * (glint * vec3(1.0, 0.95, 0.85) + fres * vec3(0.25, 0.40, 0.60));
+        vec3 sky = vec3(0.25, 0.40, 0.60);
+        col += water * day * (glint * sunlight * vec3(1.0, 0.95, 0.85) + fres * sky);
     }
 
     if (natural) {
@@ -117,13 +133,19 @@ void main() {
         tau *= mix(0.2, 1.6, clamp((pattern - cut) / max(1.0 - cut, 1e-3), 0.0, 1.0));
         float refl = cloud_reflectance(tau);
         float ground = dot(albedo, vec3(0.2126, 0.7152, 0.0722));
-        vec3 lit = vec3(0.97) * (0.04 + 0.96 * max(mu, 0.0));
+        // (the 4 % skylight only by day: at night the cloud is as dark as the ground)
+        vec3 lit = vec3(0.97) * (0.04 * day + 0.96 * max(mu, 0.0) * sunlight);
         vec3 through = col * (1.0 - refl) * (1.0 - refl) / (1.0 - refl * ground);
         col = mix(col, refl * lit + through, cloud);
         cloud *= refl; // how much the cloud hides (the lights below)
-        // City lights on the night side, dimmed a little under clouds.
-        float lights = sqrt(clamp(view_sample(t_civ, px).w, 0.0, 1.0)); // faint towns show
+        // City lights on the night side (render/lights.glsl: settlements and the roads
+        // between them), sodium orange, dimmed a little under clouds; only where it is night
+        // and people live.
+#if LIGHTS
+        float night_light = day < 1.0 ? light : 0.0; // (0: no lights to draw here)
+        float lights = night_lights(n, px, east, north, h, g, night_light, dlight, dndx, dndy, pix);
         col += (1.0 - day) * lights * (1.0 - 0.5 * cloud) * vec3(1.0, 0.48, 0.10) * 1.3;
+#endif
         // Molten glow: as the surface cools (heat 1 -> 0) the glowing share shrinks to the
         // brightest cracks of a crust pattern and the lowest ground (crater floors) last.
 #if MOLTEN
