@@ -540,3 +540,56 @@ def test_clouds_on_the_night_side_are_dark(make_sim):
     lum = _lum(img)
     assert lum[day].mean() > 100  # the deck is there, and bright by day
     assert lum[night].mean() < 8, lum[night].mean()
+
+
+def test_the_globe_shows_biomes_snow_sea_ice_and_the_rim(make_sim):
+    """The README's globe content, on a built planet at full phase without clouds: snow on
+    cold land and ice on a sea below -2 degC are white, a hot dry box is desert tan, a hot
+    wet one with plants rainforest green (green above red and blue), a 15 degC sea blue,
+    and the atmosphere's rim outside the disc is blue (Rayleigh)."""
+    sim = make_sim(size=(128, 64))
+    sim.set_uniform("surface_heat", 0.0)
+    g = sim.grid
+    lat, lon = g.lat2d, g.lon2d
+
+    def box(la0: float, la1: float, lo0: float, lo1: float) -> np.ndarray:
+        return (lat > la0) & (lat < la1) & (lon > lo0) & (lon < lo1)
+
+    snow, forest, desert, ice = (box(45, 70, -45, -10), box(-12, 12, -45, -10),
+                                 box(12, 40, 10, 45), box(-70, -45, 10, 45))  # fmt: skip
+    land = snow | forest | desert
+    _write(sim, "terrain", x=np.where(land, 300.0, -3000.0))
+    temp = np.where(snow, -20.0, np.where(ice, -12.0, np.where(desert | forest, 27.0, 15.0)))
+    _write(sim, "air", x=1012.0, y=temp)
+    rain = np.where(desert, 50.0, np.where(forest, 2800.0, 800.0))
+    _write(sim, "moisture", x=20.0, y=rain, z=0.0)
+    _write(sim, "life", x=np.where(forest, 1.0, 0.0), w=land * 1.0)
+    cam = Camera(yaw=0.0, pitch=0.0, ortho=True)
+    sim.set_uniform("sun_dir", (1.0, 0.0, 0.0))  # behind the camera: full phase
+    n = 256
+    img = render_frame(sim, "globe", "biome", (n, n), cam, label=False, overlays=(), time=0)
+    rgb = img.astype(np.float64)
+    plon, plat, disc = _globe_lonlat(n, cam)
+
+    def at(la0: float, la1: float, lo0: float, lo1: float) -> np.ndarray:
+        # the box's inner part (2 cells in from its edges, where colours blend)
+        m = disc & (plat > la0 + 6) & (plat < la1 - 6) & (plon > lo0 + 6) & (plon < lo1 - 6)
+        assert m.sum() > 20
+        return np.median(rgb[m], axis=0)
+
+    r, gr, b = at(45, 70, -45, -10)
+    assert min(r, gr, b) > 170 and max(r, gr, b) - min(r, gr, b) < 40, (r, gr, b)  # snow
+    r, gr, b = at(-70, -45, 10, 45)
+    assert min(r, gr, b) > 150 and max(r, gr, b) - min(r, gr, b) < 50, (r, gr, b)  # sea ice
+    r, gr, b = at(12, 40, 10, 45)
+    assert r > b + 40 and gr > b + 20, (r, gr, b)  # desert: tan
+    r, gr, b = at(-12, 12, -45, -10)
+    assert gr > r + 10 and gr > b + 10, (r, gr, b)  # rainforest: green
+    r, gr, b = at(-30, 30, 60, 80)
+    assert b > r + 30 and b > gr, (r, gr, b)  # the sea
+    hh = cam.distance * math.tan(math.radians(cam.fov) / 2)
+    c = (np.arange(n) + 0.5) / n * 2 - 1
+    rad = np.hypot(c[None, :] * hh, c[:, None] * hh)
+    rim = (rad > 1.01) & (rad < 1.04)
+    rr, rg, rb = np.median(rgb[rim], axis=0)
+    assert rb > rr + 20 and rb > 40, (rr, rg, rb)  # the blue limb
