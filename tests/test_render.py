@@ -546,7 +546,8 @@ def test_the_globe_shows_biomes_snow_sea_ice_and_the_rim(make_sim):
     """The README's globe content, on a built planet at full phase without clouds: snow on
     cold land and ice on a sea below -2 degC are white, a hot dry box is desert tan, a hot
     wet one with plants rainforest green (green above red and blue), a 15 degC sea blue,
-    and the atmosphere's rim outside the disc is blue (Rayleigh)."""
+    and the atmosphere's rim outside the disc is blue (Rayleigh). The coast and plates
+    overlays draw only along the coasts and the plates' boundary."""
     sim = make_sim(size=(128, 64))
     sim.set_uniform("surface_heat", 0.0)
     g = sim.grid
@@ -593,3 +594,24 @@ def test_the_globe_shows_biomes_snow_sea_ice_and_the_rim(make_sim):
     rim = (rad > 1.01) & (rad < 1.04)
     rr, rg, rb = np.median(rgb[rim], axis=0)
     assert rb > rr + 20 and rb > 40, (rr, rg, rb)  # the blue limb
+    # The overlays draw where they say: coast lines only along the coasts (pixels with land
+    # and sea within 4 deg), plate boundaries only along the boundary at lon 0 (and +-180).
+    # (The coast line is drawn over the climate layers; the natural colours draw their own.)
+    _write(sim, "terrain", y=np.where(lon < 0, 0.0, 1.0))
+    land_at = land[((plat + 90) / 180 * g.height).astype(int).clip(0, g.height - 1),
+                   ((plon + 180) / 360 * g.width).astype(int).clip(0, g.width - 1)]  # fmt: skip
+    for name, layer in (("coast", "temperature"), ("plates", "biome")):
+        base = render_frame(sim, "globe", layer, (n, n), cam, label=False, overlays=(), time=0)
+        over = render_frame(sim, "globe", layer, (n, n), cam, label=False, overlays=(name,),
+                            time=0)  # fmt: skip
+        drawn = disc & (np.abs(over.astype(int) - base.astype(int)).max(-1) > 8)
+        assert drawn.sum() > 30, name
+        if name == "coast":
+            mixed = np.zeros_like(drawn)
+            for d_la, d_lo in ((4, 0), (-4, 0), (0, 4), (0, -4)):
+                yy = ((plat + d_la + 90) / 180 * g.height).astype(int).clip(0, g.height - 1)
+                xx = (((plon + d_lo + 180) % 360) / 360 * g.width).astype(int) % g.width
+                mixed |= land[yy, xx] != land_at
+            assert mixed[drawn].mean() > 0.95, name
+        else:
+            assert (np.minimum(np.abs(plon), 180 - np.abs(plon))[drawn] < 5.0).mean() > 0.95
