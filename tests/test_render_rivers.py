@@ -175,3 +175,21 @@ def test_lakes_are_drawn_and_rivers_pass_under_them(make_sim):
     assert cell.max() <= 3.0, cell.max()
     for x, y in (cells[4], cells[16]):  # the river itself, away from the lake
         assert diff[y * SCALE : (y + 1) * SCALE, x * SCALE : (x + 1) * SCALE].max() > 60.0
+
+
+def test_the_views_bake_follows_every_change_of_its_fields_and_uniforms(make_sim):
+    """The bake is kept while nothing it reads changes: a field written, or the sea level
+    moved, shows in the next picture (against the picture drawn from scratch)."""
+    sim, _, size = _built(make_sim)
+    kw = dict(label=False, legend=False, overlays=("rivers",))
+    first = render_frame(sim, "map", "elevation", size, **kw)
+    wat = sim.field("water").read()
+    wat[..., 1] = 0.0  # no receivers: no rivers
+    sim.field("water").write(wat)
+    second = render_frame(sim, "map", "elevation", size, **kw)
+    assert (first != second).any(axis=-1).mean() > 0.02
+    bare = render_frame(sim, "map", "elevation", size, label=False, legend=False, overlays=())
+    np.testing.assert_array_equal(second, bare)
+    sim.set_uniform("sea_level", 1000.0)  # all sea now
+    sea = render_frame(sim, "map", "elevation", size, **kw)
+    assert (sea[..., 2] > sea[..., 1]).mean() > 0.99

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from ..core.simulation import Simulation
 
 PICTURE_TARGETS = 3  # picture sizes the views keep (render_texture's textures live this long)
+# The uniforms the view bake depends on (with the fields it reads: Views.bake's cache key).
+_BAKE_VALUES = ("sea_level", "river_min", "flow_max", "radius", "metric_flat")
 
 
 class Views:
@@ -53,6 +55,7 @@ class Views:
         self._cloud_noise: moderngl.Texture | None = None
         self._baked: dict[str, moderngl.Texture] = {}
         self._bake_fbo: moderngl.Framebuffer | None = None
+        self._bake_key: tuple[Any, ...] | None = None
 
     def cloud_noise(self) -> moderngl.Texture:
         """The globe's cloud pattern (planetsim.render.clouds), uploaded once per context."""
@@ -75,13 +78,24 @@ class Views:
         return self._baked
 
     def bake(self, vals: dict[str, Any], rivers: bool) -> None:
-        """Gather what the views read from the fields into the baked textures: once a frame,
-        before a view draws (a picture's pixels then fetch a few packed textures); the
-        river network only where rivers are drawn."""
+        """Gather what the views read from the fields into the baked textures before a view
+        draws (a picture's pixels then fetch a few packed textures); the river network only
+        where rivers are drawn. Baked again only when a field it reads or a uniform it uses
+        changed since (the fields' versions): the views of one state share one bake."""
         self.baked()
+        decl = bake_decl(rivers)
+        key = (
+            rivers,
+            tuple(self.sim.fields[n].version for n in decl.reads),
+            tuple(repr(vals.get(u)) for u in _BAKE_VALUES),
+        )
+        if key == self._bake_key:
+            return
+        self._bake_key = None  # until the bake has run
         before = self.ctx.fbo
         try:
-            self.sim.runner.run(bake_decl(rivers), vals, into=self._bake_fbo)
+            self.sim.runner.run(decl, vals, into=self._bake_fbo)
+            self._bake_key = key
         finally:
             if before is not None:  # as render_into: leave bound what was
                 before.use()
@@ -265,6 +279,7 @@ class Views:
         if self._bake_fbo is not None:
             self._bake_fbo.release()
             self._bake_fbo = None
+        self._bake_key = None
         for tex in self._baked.values():
             tex.release()
         self._baked.clear()

@@ -1,9 +1,9 @@
 // Views' shared colouring: layer ids, colour ramps, biomes, hillshade, coastlines, rivers,
 // plate/basin boundaries and wind streaks. Included by map.frag and globe.frag after their
 // generated headers (samplers t_terrain, t_water, t_air, t_moisture, t_life, t_civ, the baked
-// t_view_surf, t_view_aux, t_view_rivers of render/bake.frag, the view uniforms u_flow_max, u_life_max, u_river_min, u_plants_full, u_relief_exaggeration,
-// u_anim_time, and the variant's #defines LAYER, OVERLAY_BITS, MOLTEN). Views read fields;
-// they never write them.
+// t_view_surf, t_view_aux, t_view_rivers of render/bake.frag, the view uniforms u_flow_max,
+// u_life_max, u_river_min, u_plants_full, u_relief_exaggeration, u_anim_time, and the
+// variant's #defines LAYER, OVERLAY_BITS, MOLTEN). Views read fields; they never write them.
 //
 // The layer and the overlays are compile-time constants: one program per variant (compiled on
 // first use). With uniforms instead, llvmpipe runs every branch of every layer for every pixel
