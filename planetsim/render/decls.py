@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from ..core.errors import PlanetsimError
 from ..core.passes import FieldUse, PassDecl, Uniform
@@ -42,7 +43,7 @@ _BAKED = {
 BAKED = tuple(_BAKED)  # the bake's outputs in order (Views.bake's textures)
 
 
-def _baked(*names: str, intent: str = "in") -> tuple[FieldUse, ...]:
+def _baked(*names: str, intent: Literal["in", "out"] = "in") -> tuple[FieldUse, ...]:
     return tuple(FieldUse(n, intent, _BAKED[n] + " (a texture, not a field)") for n in names)
 
 
