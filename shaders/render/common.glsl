@@ -509,22 +509,30 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw, vec4 surf, vec4 aux) {
     return col;
 }
 
+// The rivers overlay's colour (the lakes' and the shallow sea's, a little lighter) and its
+// cover at px: the lines end at the coast (its antialiased curve) and pass under lakes.
+const vec3 RIVER_WATER = vec3(0.07, 0.22, 0.40);
+float river_cover(vec2 px, vec2 fw, float h, vec4 aux) {
+    float land = land_cover(h);
+    if (land <= 0.0) return 0.0;
+    return river_lines(px, fw).x * land * (1.0 - smoothstep(10.0, 50.0, aux.z));
+}
+
+// Whether the rivers are part of the surface, lit with it and hidden by the clouds (the
+// globe's natural colours), rather than an overlay drawn over the picture.
+const bool RIVERS_ON_SURFACE = IS_GLOBE != 0 && (LAYER == L_ELEVATION || LAYER == L_BIOME);
+
 // Overlays shared by the views, blended over `col`; surf, aux as for layer_colour.
 vec3 overlay(vec3 col, int layer, vec2 px, vec2 fw, vec4 surf, vec4 aux) {
     bool coast = (VIEW_OVERLAYS & O_COAST) != 0 && layer != L_ELEVATION && layer != L_BIOME;
     // the coast's curve (the same spline as the natural colours' coast)
     float h = surf.x - u_sea_level;
     if (coast) col = mix(col, vec3(0.05), 0.6 * isoline(h, 1e7, 0.5, fwidth(h)));
-    if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS) {
-        vec2 r = river_lines(px, fw);
+    if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS && !RIVERS_ON_SURFACE) {
         // The natural colours draw the lakes themselves; over the others the overlay does.
-        // Rivers end at the coast (its antialiased curve) and pass under lakes.
-        bool natural = layer == L_BIOME || (layer == L_ELEVATION && IS_GLOBE != 0);
-        float land = land_cover(h);
-        float wet = smoothstep(10.0, 50.0, aux.z) * land;
-        float river = r.x * land * (1.0 - wet);
-        // river water as the lakes' and the shallow sea's colour, a little lighter
-        col = mix(col, vec3(0.07, 0.22, 0.40), max(river, natural ? 0.0 : wet) * 0.9);
+        bool natural = layer == L_BIOME;
+        float wet = natural ? 0.0 : smoothstep(10.0, 50.0, aux.z) * land_cover(h);
+        col = mix(col, RIVER_WATER, max(river_cover(px, fw, h, aux), wet) * 0.9);
     }
     if ((VIEW_OVERLAYS & O_PLATES) != 0 || layer == L_PLATES) {
         col = mix(col, vec3(0.85, 0.10, 0.10), id_boundary(t_terrain, 1, px, fw, -0.5));

@@ -77,6 +77,10 @@ void main() {
     if (natural) {
         Surface s = natural_surface(px, lat, surf, aux);
         albedo = s.albedo;
+        // Rivers are part of the ground: lit by the sun, dark at night, under the clouds.
+        if ((VIEW_OVERLAYS & O_RIVERS) != 0) {
+            albedo = mix(albedo, RIVER_WATER, 0.9 * river_cover(px, fw, h, aux));
+        }
         water = s.water * smoothstep(0.5, 0.3, heat); // no liquid sea on a molten planet
         // A dark basalt crust while the surface is still hot.
         if (heat > 0.0) albedo = mix(albedo, vec3(0.16, 0.13, 0.12), smoothstep(0.3, 0.6, heat));
@@ -141,7 +145,7 @@ void main() {
 #endif
     }
 
-    // Back to sRGB; the overlays (rivers, plate boundaries, wind streaks), then the
+    // Back to sRGB; the overlays (plate boundaries, wind streaks; rivers on other layers), then the
     // atmosphere's rim, in display colours.
     col = linear_to_srgb(col);
     col = overlay(col, VIEW_LAYER, px, fw, surf, aux);
