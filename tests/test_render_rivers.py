@@ -193,3 +193,39 @@ def test_the_views_bake_follows_every_change_of_its_fields_and_uniforms(make_sim
     sim.set_uniform("sea_level", 1000.0)  # all sea now
     sea = render_frame(sim, "map", "elevation", size, **kw)
     assert (sea[..., 2] > sea[..., 1]).mean() > 0.99
+
+
+def test_a_river_across_a_pole_is_drawn_to_the_pole_on_both_sides_and_nowhere_else(make_sim):
+    """A river flowing north across the north pole (the neighbour beyond the last row is half
+    a turn round) and south on the far side to the sea: on the map both halves are drawn up to
+    the pole's edge, every drawn pixel within the half-width + 2 px of the two polylines."""
+    sim = make_sim(size=(64, 32))
+    w, h = sim.grid.size
+    flow = np.ones((h, w))
+    rec = np.full((h, w), float(MOVES["S"] + 1))
+    flow[:SEA_ROWS], rec[:SEA_ROWS] = 0.0, 0.0
+    up = [(20, y) for y in range(26, h)]  # north to the last row, then across the pole
+    down = [(20 + w // 2, y) for y in range(h - 1, SEA_ROWS - 1, -1)]  # south to the sea
+    q = np.geomspace(6.0, 40.0, len(up) + len(down) - 1)
+    for i, (x, y) in enumerate(up + down[:-1]):
+        flow[y, x] = q[i]
+        rec[y, x] = MOVES["N"] + 1 if i < len(up) else MOVES["S"] + 1
+    ter = sim.field("terrain").read()
+    ter[..., 0] = np.where(np.arange(h)[:, None] < SEA_ROWS, -2000.0, 500.0)
+    sim.field("terrain").write(ter)
+    wat = np.zeros((h, w, 4), np.float32)
+    wat[..., 0], wat[..., 1] = flow, rec
+    sim.field("water").write(wat)
+    size = (w * SCALE, h * SCALE)
+    kw = dict(label=False, legend=False)
+    bare = render_frame(sim, "map", "elevation", size, overlays=(), **kw).astype(float)
+    drawn = render_frame(sim, "map", "elevation", size, overlays=("rivers",), **kw)
+    river = (np.abs(drawn - bare).sum(-1) > 40.0)[::-1]
+    ys, xs = np.nonzero(river)
+    pts = np.stack([(xs + 0.5) / SCALE, (ys + 0.5) / SCALE], -1)
+    top = float(h)
+    d_up = _segment_distance(pts, np.array([20.5, 26.5]), np.array([20.5, top]))
+    d_down = _segment_distance(pts, np.array([52.5, top]), np.array([52.5, SEA_ROWS - 0.5]))
+    assert np.minimum(d_up, d_down).max() <= 0.25 + 2.0 / SCALE
+    for x in (20, 52):  # both halves reach the pole's edge
+        assert river[-1, x * SCALE : (x + 1) * SCALE].any(), x

@@ -384,6 +384,9 @@ vec2 river_lines(vec2 px, vec2 fw) {
     for (int j = -1; j <= 1; j++) {
         for (int i = -1; i <= 1; i++) {
             ivec2 k = c + ivec2(i, j);
+            // A row beyond a pole is another longitude's, turned half round: its pieces are
+            // drawn from their own cells (as far as the pole's edge).
+            if (k.y < 0 || k.y >= u_size.y) continue;
             vec4 rv = fetch(t_view_rivers, k);
             if (rv.x < 0.0) continue;
             vec2 a = vec2(k) + 0.5;
@@ -394,14 +397,20 @@ vec2 river_lines(vec2 px, vec2 fw) {
             // Beyond a pole the receiver's own directions are turned half round: straight on.
             bool across = b.y < 0.0 || b.y > H;
             vec2 after = next > 0 && !across ? b + vec2(D8[next - 1]) : 2.0 * b - a;
-            if (prev.y < 0.0 || prev.y > H) prev = 2.0 * a - b;
+            // A tributary from beyond a pole: its own piece reaches the pole's edge on its side;
+            // this cell's line starts there too, straight on.
+            float d = 1e9;
+            if (prev.y < 0.0 || prev.y > H) {
+                d = segment_distance(px, a, 0.5 * (a + prev));
+                prev = 2.0 * a - b;
+            }
             vec2 ta = 0.5 * (b - prev);
             vec2 tb = 0.5 * (after - a);
             // Hermite basis at t = 1/3 and 2/3.
             vec2 p1 = 0.740741 * a + 0.259259 * b + 0.148148 * ta - 0.074074 * tb;
             vec2 p2 = 0.259259 * a + 0.740741 * b + 0.074074 * ta - 0.148148 * tb;
-            float d = min(min(segment_distance(px, a, p1), segment_distance(px, p1, p2)),
-                          segment_distance(px, p2, b));
+            d = min(d, min(min(segment_distance(px, a, p1), segment_distance(px, p1, p2)),
+                           segment_distance(px, p2, b)));
             float half_w = max(0.05 + 0.2 * rv.x, 0.6 * pw);
             float cov = 1.0 - smoothstep(half_w, half_w + pw, d);
             if (cov > best.x) best = vec2(cov, rv.x);
