@@ -25,19 +25,9 @@
 
 in vec2 v_uv;
 
-// The neighbour p + d (|d| <= 1) with the grid's wrap and pole rules (lib/grid.glsl's
-// wrap_cell) by selects alone, without its integer modulo: this halved the bake's cost.
-ivec2 neighbour(ivec2 p, ivec2 d) {
-    ivec2 q = p + d;
-    bool over = q.y < 0 || q.y >= u_size.y;
-    q.y = clamp(q.y, 0, u_size.y - 1);
-    q.x += over ? u_size.x / 2 : 0;
-    q.x += q.x < 0 ? u_size.x : (q.x >= u_size.x ? -u_size.x : 0);
-    q.x -= q.x >= u_size.x ? u_size.x : 0;
-    return q;
+float elevation_at(ivec2 p, ivec2 d) {
+    return texelFetch(t_terrain, neighbour_cell(p, d), 0).x;
 }
-
-float elevation_at(ivec2 p, ivec2 d) { return texelFetch(t_terrain, neighbour(p, d), 0).x; }
 
 // Whether a water texel is a river cell: flow of at least u_river_min and a receiver.
 bool is_river(vec4 w) { return w.x >= u_river_min && w.y > 0.5 && w.y < 8.5; }
@@ -71,12 +61,12 @@ void main() {
     int donor = 0;
     float donor_q = 0.0;
     for (int k = 0; k < 8; k++) {
-        ivec2 q = neighbour(p, D8[k]);
+        ivec2 q = neighbour_cell(p, D8[k]);
         vec4 wq = texelFetch(t_water, q, 0);
         bool rq = is_river(wq);
         near = near || rq;
         int back = int(wq.y + 0.5);
-        bool into = pole_row ? neighbour(q, D8[clamp(back, 1, 8) - 1]) == p && back > 0
+        bool into = pole_row ? neighbour_cell(q, D8[clamp(back, 1, 8) - 1]) == p && back > 0
                              : back - 1 == ((k + 4) & 7);
         if (rq && wq.x > donor_q && into) {
             donor = k + 1;
@@ -90,7 +80,8 @@ void main() {
         float lmin = log(max(u_river_min, 1.0));
         float lmax = max(log(max(u_flow_max, 2.0)), lmin + 1.0);
         s = clamp((log(wat.x) - lmin) / (lmax - lmin), 0.0, 1.0);
-        next = clamp(floor(texelFetch(t_water, neighbour(p, D8[r - 1]), 0).y + 0.5), 0.0, 8.0);
+        float rr = texelFetch(t_water, neighbour_cell(p, D8[r - 1]), 0).y;
+        next = clamp(floor(rr + 0.5), 0.0, 8.0);
     }
     o_view_rivers = vec4(s, river ? float(r) : 0.0, float(donor), near ? 1.0 + next : 0.0);
 #else
