@@ -35,8 +35,8 @@ _CLOUD_NOISE = FieldUse("cloud_noise", "in", "baked cloud pattern, uniform 0..1 
 _CLOUD_TYPES = FieldUse("cloud", "in", "each cloud type's cover: the clouds' optical thickness")
 # Not fields: what the view bake (render/bake.frag) gathers from them once a frame, grid-sized.
 _BAKED = {
-    "view_surf": "elevation, temperature, precipitation, plants (for the splines)",
-    "view_aux": "two-cell elevation differences east and north, lake depth, cloud cover",
+    "view_surf": "elevation, temperature, precipitation, lake depth (for the splines)",
+    "view_aux": "two-cell elevation differences east and north, plants, cloud cover",
     "view_sky": "the clouds' optical thickness, night light",
     "view_rivers": "river strength, receiver, main tributary, the receiver's receiver",
 }

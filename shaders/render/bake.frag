@@ -4,12 +4,13 @@
 // Reads: terrain (elevation), water (flow, receivers, lakes), air (temperature), moisture
 // (precipitation, cloud cover), life (plants), civ (night light), cloud (the cloud types).
 // Writes (textures of the views, not fields):
-//   o_view_surf   x elevation, m (datum); y surface temperature, degC; z precipitation, mm/yr;
-//                 w plants (the views' zonal stand-ins where the climate has not run yet:
-//                 surface_temperature, annual_precipitation in render/standins.glsl)
+//   o_view_surf   x elevation, m (datum); y surface temperature, degC; z precipitation, mm/yr
+//                 (the views' zonal stand-ins where the climate has not run yet:
+//                 surface_temperature, annual_precipitation in render/standins.glsl);
+//                 w lake depth, m
 //   o_view_aux    x, y elevation differences across two cells east and north, m (the relief
 //                 gradient: a bilinear tap of these equals the difference of two bilinear taps
-//                 one cell either side, as bilinear interpolation is linear); z lake depth, m;
+//                 one cell either side, as bilinear interpolation is linear); z plants;
 //                 w cloud cover 0..1
 //   o_view_sky    x the clouds' optical thickness (lib/clouds.glsl); y night light 0..1
 //   o_view_rivers the river network for river_lines (render/common.glsl), read by texelFetch:
@@ -40,10 +41,10 @@ void main() {
     vec4 moist = texelFetch(t_moisture, p, 0);
     float t = surface_temperature(texelFetch(t_air, p, 0), ter.x, lat);
     float rain = annual_precipitation(moist, lat);
-    o_view_surf = vec4(ter.x, t, rain, texelFetch(t_life, p, 0).x);
+    o_view_surf = vec4(ter.x, t, rain, wat.w);
     float ge = elevation_at(p, ivec2(1, 0)) - elevation_at(p, ivec2(-1, 0));
     float gn = elevation_at(p, ivec2(0, 1)) - elevation_at(p, ivec2(0, -1));
-    o_view_aux = vec4(ge, gn, wat.w, clamp(moist.z, 0.0, 1.0));
+    o_view_aux = vec4(ge, gn, texelFetch(t_life, p, 0).x, clamp(moist.z, 0.0, 1.0));
     float tau = cloud_optical_depth(texelFetch(t_cloud, p, 0));
     o_view_sky = vec4(tau, clamp(texelFetch(t_civ, p, 0).w, 0.0, 1.0), 0.0, 0.0);
 

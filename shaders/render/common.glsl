@@ -246,12 +246,16 @@ struct Surface {
     vec3 albedo;
     float water;  // open water fraction (glint)
     float depth;  // m below sea level (0 on land)
+    float lake;   // lake depth, m (0 at open sea)
 };
 
 // The share of the pixel that is land, h: the interpolated elevation above sea level, m. The
 // coast is where h crosses 0, antialiased over the pixel's own footprint (fwidth), so it is a
 // curve at any magnification.
 float land_cover(float h) { return clamp(0.5 + h / max(fwidth(h), 1e-3), 0.0, 1.0); }
+
+// Lake depth at px, m: the B-spline the natural colours draw the lakes with.
+float lake_depth(vec2 px) { return view_smooth(t_view_surf, px).w; }
 
 // surf: view_exact(t_view_surf, px); aux: view_sample(t_view_aux, px) (render/bake.frag).
 Surface natural_surface(vec2 px, float lat, vec4 surf, vec4 aux) {
@@ -269,11 +273,12 @@ Surface natural_surface(vec2 px, float lat, vec4 surf, vec4 aux) {
     s.albedo = sea_albedo;
     s.water = 1.0 - sea_ice;
     s.depth = d;
+    s.lake = 0.0;
     if (land_share <= 0.0) return s; // open sea: no land colours to work out
     vec4 smooth_surf = view_smooth(t_view_surf, px);
     float t = smooth_surf.y;
     float p = smooth_surf.z;
-    float plants = smooth_surf.w;
+    float plants = aux.z;
     float w[6];
     biome_weights(t, max(p, 0.0), w);
     vec3 veg = vec3(0.0);
@@ -287,8 +292,9 @@ Surface natural_surface(vec2 px, float lat, vec4 surf, vec4 aux) {
     float depth = 0.0;
     // Lakes: the filled hollows (water.w, m deep), blue where tens of metres of water stand
     // (a shallower hollow in a cell tens of km wide is a marsh at most, and specks the map),
-    // frozen below the sea-ice threshold like the sea.
-    float lake = aux.z;
+    // frozen below the sea-ice threshold like the sea; their shores are the B-spline's curves.
+    float lake = smooth_surf.w;
+    s.lake = lake;
     float wet = smoothstep(10.0, 50.0, lake);
     if (wet > 0.0) {
         vec3 water = mix(vec3(0.12, 0.40, 0.50), vec3(0.03, 0.12, 0.30), 1.0 - exp(-lake / 300.0));
@@ -482,7 +488,7 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw, vec4 surf, vec4 aux) {
     } else if (layer == L_RIVERS) {
         vec2 r = river_lines(px, fw);
         float land = land_cover(h);
-        float lake = smoothstep(10.0, 50.0, aux.z) * land;
+        float lake = smoothstep(10.0, 50.0, lake_depth(px)) * land;
         vec3 under = mix(relief, vec3(0.20, 0.42, 0.70), lake);
         col = mix(under, value_colour(L_RIVERS, exp(mix(log(max(u_river_min, 1.0)),
                                                         log(max(u_flow_max, 2.0)), r.y))),
@@ -521,10 +527,10 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw, vec4 surf, vec4 aux) {
 // The rivers overlay's colour (the lakes' and the shallow sea's, a little lighter) and its
 // cover at px: the lines end at the coast (its antialiased curve) and pass under lakes.
 const vec3 RIVER_WATER = vec3(0.07, 0.22, 0.40);
-float river_cover(vec2 px, vec2 fw, float h, vec4 aux) {
+float river_cover(vec2 px, vec2 fw, float h, float lake) {
     float land = land_cover(h);
     if (land <= 0.0) return 0.0;
-    return river_lines(px, fw).x * land * (1.0 - smoothstep(10.0, 50.0, aux.z));
+    return river_lines(px, fw).x * land * (1.0 - smoothstep(10.0, 50.0, lake));
 }
 
 // Whether the rivers are part of the surface, lit with it and hidden by the clouds (the
@@ -540,8 +546,9 @@ vec3 overlay(vec3 col, int layer, vec2 px, vec2 fw, vec4 surf, vec4 aux) {
     if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS && !RIVERS_ON_SURFACE) {
         // The natural colours draw the lakes themselves; over the others the overlay does.
         bool natural = layer == L_BIOME;
-        float wet = natural ? 0.0 : smoothstep(10.0, 50.0, aux.z) * land_cover(h);
-        col = mix(col, RIVER_WATER, max(river_cover(px, fw, h, aux), wet) * 0.9);
+        float lake = lake_depth(px);
+        float wet = natural ? 0.0 : smoothstep(10.0, 50.0, lake) * land_cover(h);
+        col = mix(col, RIVER_WATER, max(river_cover(px, fw, h, lake), wet) * 0.9);
     }
     if ((VIEW_OVERLAYS & O_PLATES) != 0 || layer == L_PLATES) {
         col = mix(col, vec3(0.85, 0.10, 0.10), id_boundary(t_terrain, 1, px, fw, -0.5));

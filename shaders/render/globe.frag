@@ -79,7 +79,7 @@ void main() {
         albedo = s.albedo;
         // Rivers are part of the ground: lit by the sun, dark at night, under the clouds.
         if ((VIEW_OVERLAYS & O_RIVERS) != 0) {
-            albedo = mix(albedo, RIVER_WATER, 0.9 * river_cover(px, fw, h, aux));
+            albedo = mix(albedo, RIVER_WATER, 0.9 * river_cover(px, fw, h, s.lake));
         }
         water = s.water * smoothstep(0.5, 0.3, heat); // no liquid sea on a molten planet
         // A dark basalt crust while the surface is still hot.
