@@ -29,7 +29,7 @@ from planetsim.render import (
     render_into,
 )
 from planetsim.render.clouds import equalise_by_area
-from planetsim.render.decls import CLOUD_NOISE, view_decl
+from planetsim.render.decls import BAKED, CLOUD_NOISE, VIEW_BAKE, view_decl
 from planetsim.render.views import views_of
 
 
@@ -60,14 +60,15 @@ def _globe_lonlat(n: int, camera: Camera) -> tuple[np.ndarray, np.ndarray, np.nd
 def test_render_shaders_declare_nothing_of_their_own():
     """The views follow the pass contract's text rules: a header saying what they read,
     no uniform of their own (all generated), only their declared target written (the view;
-    the baked cloud pattern)."""
+    the baked cloud pattern; the view bake's textures)."""
     for decl in RENDER_PASSES:
         body = resolve_path(decl.shader).read_text()
         assert re.search(r"^//.*Reads", body, re.M)
         full = assemble(decl.shader).text
         assert not re.search(r"^\s*uniform\s", full, re.M), f"{decl.name} declares a uniform"
         assert set(re.findall(r"\bo_(\w+)\s*=", full)) == set(decl.writes), decl.name
-        assert decl.writes == ["view"] or decl is CLOUD_NOISE
+        assert decl.writes == ["view"] or decl is CLOUD_NOISE or decl.writes == list(BAKED)
+    assert VIEW_BAKE.writes == list(BAKED)
 
 
 def test_layer_ids_match_the_shaders():

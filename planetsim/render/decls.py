@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from ..core.errors import PlanetsimError
 from ..core.passes import FieldUse, PassDecl, Uniform
@@ -32,6 +33,19 @@ _OUT = FieldUse("view", "out", "RGBA8 picture (not a field: a target texture)")
 # Not a field either: the pattern the globe's clouds are cut from (Views.cloud_noise).
 _CLOUD_NOISE = FieldUse("cloud_noise", "in", "baked cloud pattern, uniform 0..1 by area")
 _CLOUD_TYPES = FieldUse("cloud", "in", "each cloud type's cover: the clouds' optical thickness")
+# Not fields: what the view bake (render/bake.frag) gathers from them once a frame, grid-sized.
+_BAKED = {
+    "view_surf": "elevation, temperature, precipitation, lake depth (for the splines)",
+    "view_aux": "two-cell elevation differences east and north, plants, cloud cover",
+    "view_sky": "the clouds' optical thickness, night light",
+    "view_rivers": "river strength, receiver, main tributary, the receiver's receiver",
+}
+BAKED = tuple(_BAKED)  # the bake's outputs in order (Views.bake's textures)
+
+
+def _baked(*names: str, intent: Literal["in", "out"] = "in") -> tuple[FieldUse, ...]:
+    return tuple(FieldUse(n, intent, _BAKED[n] + " (a texture, not a field)") for n in names)
+
 
 COMMON_UNIFORMS = (
     Uniform("flow_max", "float", 1.0, "cells", "largest flow accumulation: river colour scale"),
@@ -59,7 +73,7 @@ MAP_VIEW = ViewDecl(
     shader="render/map.frag",
     stage="render",
     doc="equirectangular map of one layer with overlays; or the layer's legend bar",
-    fields=(*_READS, _OUT),
+    fields=(*_READS, *_baked("view_surf", "view_aux", "view_rivers"), _OUT),
     uniforms=(
         *COMMON_UNIFORMS,
         Uniform("map_rect", "vec4", (0.0, 0.0, 1.0, 1.0), "px", "map x, y, w, h in the frame"),
@@ -75,7 +89,12 @@ GLOBE_VIEW = ViewDecl(
     shader="render/globe.frag",
     stage="render",
     doc="lit sphere: ocean glint, biomes, ice, clouds, rim, molten glow, night lights",
-    fields=(*_READS, _CLOUD_TYPES, _CLOUD_NOISE, _OUT),
+    fields=(
+        *_READS,
+        *_baked("view_surf", "view_aux", "view_sky", "view_rivers"),
+        _CLOUD_NOISE,
+        _OUT,
+    ),
     uniforms=(
         *COMMON_UNIFORMS,
         *(
@@ -108,7 +127,34 @@ CLOUD_NOISE = PassDecl(
     fields=(FieldUse("noise", "out", "x: the pattern, about -1..1 (a texture, not a field)"),),
     uniforms=(Uniform("bake_size", "ivec2", (1024, 512), "texels", "baked texture size"),),
 )
-RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW, CLOUD_NOISE)
+VIEW_BAKE = ViewDecl(
+    name="view_bake",
+    shader="render/bake.frag",
+    stage="render",
+    doc="what the views read at every pixel, gathered once a frame at the grid's size",
+    fields=(
+        *_READS,
+        _CLOUD_TYPES,
+        *_baked(*BAKED, intent="out"),
+    ),
+    uniforms=tuple(u for u in COMMON_UNIFORMS if u.name in ("flow_max", "river_min")),
+)
+RENDER_PASSES = (MAP_VIEW, GLOBE_VIEW, CLOUD_NOISE, VIEW_BAKE)
+# The bake without the river network (#define RIVERS 0) where no river is drawn: its
+# neighbour loop is a third of the bake's cost.
+_BAKE_VARIANTS = {
+    rivers: dataclasses.replace(
+        VIEW_BAKE, name=f"view_bake[{int(rivers)}]", defines=(("RIVERS", int(rivers)),)
+    )
+    for rivers in (False, True)
+}
+
+
+def bake_decl(rivers: bool) -> ViewDecl:
+    """The view bake's program, with or without the river network."""
+    return _BAKE_VARIANTS[rivers]
+
+
 _VARIANTS: dict[tuple[str, int, int, bool, bool], ViewDecl] = {}
 
 

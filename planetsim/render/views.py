@@ -19,7 +19,7 @@ from ..core.shaders import assemble, compile_program, uniform
 from . import readback, text
 from .camera import Camera, day_camera
 from .clouds import cloud_texture
-from .decls import OVERLAYS, VIEWS, overlay_bits, view_decl
+from .decls import BAKED, OVERLAYS, VIEWS, bake_decl, overlay_bits, view_decl
 from .layers import BIOMES, LAYERS, Layer, get_layer, legend_labels, legend_range, life_max
 from .targets import TargetCache
 
@@ -41,6 +41,10 @@ def light_spacing(cam: Camera, height: int) -> float:
     depth = d if cam.ortho else d - 1.0
     footprint = 2.0 * depth * math.tan(math.radians(cam.fov) / 2.0) / max(height, 1)
     return max(LIGHT_PIXELS * footprint, 1e-5)
+
+
+# The uniforms the view bake depends on (with the fields it reads: Views.bake's cache key).
+_BAKE_VALUES = ("sea_level", "river_min", "flow_max", "radius", "metric_flat")
 
 
 class Views:
@@ -67,6 +71,9 @@ class Views:
         self._blit_vao: moderngl.VertexArray | None = None
         self._cloud_noise: moderngl.Texture | None = None
         self._lit = False  # any night light seen (any_light)
+        self._baked: dict[str, moderngl.Texture] = {}
+        self._bake_fbo: moderngl.Framebuffer | None = None
+        self._bake_key: tuple[Any, ...] | None = None
 
     def cloud_noise(self) -> moderngl.Texture:
         """The globe's cloud pattern (planetsim.render.clouds), uploaded once per context."""
@@ -80,6 +87,43 @@ class Views:
         if not self._lit:
             self._lit = bool(self.field_array("civ")[..., 3].max() > 0.0)
         return self._lit
+
+    def baked(self) -> dict[str, moderngl.Texture]:
+        """The view bake's grid-sized textures (render/bake.frag), made on first use."""
+        if not self._baked:
+            size = self.sim.grid.size
+            for name in BAKED:
+                tex = self.ctx.texture(size, 4, dtype="f4")
+                tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+                self._baked[name] = tex
+            before = self.ctx.fbo
+            self._bake_fbo = self.ctx.framebuffer(color_attachments=list(self._baked.values()))
+            if before is not None:  # moderngl binds the new framebuffer: leave bound what was
+                before.use()
+        return self._baked
+
+    def bake(self, vals: dict[str, Any], rivers: bool) -> None:
+        """Gather what the views read from the fields into the baked textures before a view
+        draws (a picture's pixels then fetch a few packed textures); the river network only
+        where rivers are drawn. Baked again only when a field it reads or a uniform it uses
+        changed since (the fields' versions): the views of one state share one bake."""
+        self.baked()
+        decl = bake_decl(rivers)
+        key = (
+            rivers,
+            tuple(self.sim.fields[n].version for n in decl.reads),
+            tuple(repr(vals.get(u)) for u in _BAKE_VALUES),
+        )
+        if key == self._bake_key:
+            return
+        self._bake_key = None  # until the bake has run
+        before = self.ctx.fbo
+        try:
+            self.sim.runner.run(decl, vals, into=self._bake_fbo)
+            self._bake_key = key
+        finally:
+            if before is not None:  # as render_into: leave bound what was
+                before.use()
 
     # ---- data for legends and colour scales ---------------------------------------------------
     def field_array(self, name: str) -> np.ndarray:
@@ -143,8 +187,9 @@ class Views:
         vals = self.uniforms(view, lay, size, camera, overlays, time)
         molten = view == "globe" and float(vals.get("surface_heat", 0.0)) > 0.01
         lights = view == "globe" and lay.name in ("elevation", "biome") and self.any_light()
-        decl = view_decl(view, lay.index, overlay_bits(view, overlays), molten, lights)
-        self.run(decl, vals, fbo)
+        bits = overlay_bits(view, overlays)
+        self.bake(vals, lay.name == "rivers" or bool(bits & OVERLAYS["rivers"]))
+        self.run(view_decl(view, lay.index, bits, molten, lights), vals, fbo)
         px = text.font_px(size[1])
         margin = max(px // 2, 4)
         if label:
@@ -160,7 +205,9 @@ class Views:
         for u in units:
             self._linear.use(location=u)
         try:
-            extra = {"cloud_noise": self.cloud_noise()} if "cloud_noise" in decl.reads else None
+            extra = {n: t for n, t in self.baked().items() if n in decl.reads}
+            if "cloud_noise" in decl.reads:
+                extra["cloud_noise"] = self.cloud_noise()
             self.sim.runner.run(decl, vals, into=fbo, textures=extra)
         finally:
             for u in units:
@@ -256,6 +303,13 @@ class Views:
         if self._cloud_noise is not None:
             self._cloud_noise.release()
             self._cloud_noise = None
+        if self._bake_fbo is not None:
+            self._bake_fbo.release()
+            self._bake_fbo = None
+        self._bake_key = None
+        for tex in self._baked.values():
+            tex.release()
+        self._baked.clear()
         readback.forget(self.sim)
         _VIEWS.pop(self.sim, None)
 

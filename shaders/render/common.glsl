@@ -1,9 +1,9 @@
 // Views' shared colouring: layer ids, colour ramps, biomes, hillshade, coastlines, rivers,
 // plate/basin boundaries and wind streaks. Included by map.frag and globe.frag after their
-// generated headers (samplers t_terrain, t_water, t_air, t_moisture, t_life, t_civ, the view
-// uniforms u_flow_max, u_life_max, u_river_min, u_plants_full, u_relief_exaggeration,
-// u_anim_time, and the variant's #defines LAYER, OVERLAY_BITS, MOLTEN). Views read fields;
-// they never write them.
+// generated headers (samplers t_terrain, t_water, t_air, t_moisture, t_life, t_civ, the baked
+// t_view_surf, t_view_aux, t_view_rivers of render/bake.frag, the view uniforms u_flow_max,
+// u_life_max, u_river_min, u_plants_full, u_relief_exaggeration, u_anim_time, and the
+// variant's #defines LAYER, OVERLAY_BITS, MOLTEN). Views read fields; they never write them.
 //
 // The layer and the overlays are compile-time constants: one program per variant (compiled on
 // first use). With uniforms instead, llvmpipe runs every branch of every layer for every pixel
@@ -11,6 +11,7 @@
 #include "lib/grid.glsl"
 #include "lib/hash.glsl"
 #include "lib/climate.glsl"
+#include "render/standins.glsl"
 
 // Layer ids: the index of each layer in planetsim.render.layers.LAYERS (a test checks).
 const int L_ELEVATION = 0;
@@ -212,21 +213,6 @@ vec3 id_colour(float id, int stream) {
 }
 
 // ---- the climate as the views see it ----------------------------------------------------------
-// Views must work before the climate stages have run (fields still zero): then a zonal-mean
-// estimate stands in, so an early globe still has ice caps and deserts where they belong.
-
-float surface_temperature(vec4 air, float elev, float lat) {
-    if (air.x > 100.0) return air.y; // the climate has run: pressure is ~1000 hPa
-    float s = sin(lat);
-    return 28.0 - 52.0 * s * s - 6.5e-3 * max(elev - u_sea_level, 0.0);
-}
-
-float annual_precipitation(vec4 moist, float lat) {
-    if (moist.x > 0.0 || moist.y > 0.0 || moist.z > 0.0) return moist.y; // water cycle ran
-    float d = abs(lat) / DEG;
-    return 200.0 + 1800.0 * exp(-pow(d / 12.0, 2.0)) + 700.0 * exp(-pow((d - 50.0) / 12.0, 2.0));
-}
-
 // Whittaker-style biome weights from temperature (degC) and precipitation (mm/yr), smooth so
 // that borders blend; index order B_ICE .. B_RAINFOREST. Snow: the climate's rule
 // (lib/climate.glsl), softened over 6 K for drawing.
@@ -260,28 +246,39 @@ struct Surface {
     vec3 albedo;
     float water;  // open water fraction (glint)
     float depth;  // m below sea level (0 on land)
+    float lake;   // lake depth, m (0 at open sea)
 };
 
-Surface natural_surface(vec2 px, float lat) {
-    vec4 ter = view_exact(t_terrain, px);
-    float t = surface_temperature(view_smooth(t_air, px), ter.x, lat);
-    float h = ter.x - u_sea_level;
-    // The coast is where the interpolated elevation crosses sea level, antialiased over the
-    // pixel's own footprint (fwidth), so it is a curve at any magnification.
-    float land_share = clamp(0.5 + h / max(fwidth(h), 1e-3), 0.0, 1.0);
+// The share of the pixel that is land, h: the interpolated elevation above sea level, m. The
+// coast is where h crosses 0, antialiased over the pixel's own footprint (fwidth), so it is a
+// curve at any magnification.
+float land_cover(float h) { return clamp(0.5 + h / max(fwidth(h), 1e-3), 0.0, 1.0); }
+
+// Lake depth at px, m: the B-spline the natural colours draw the lakes with.
+float lake_depth(vec2 px) { return view_smooth(t_view_surf, px).w; }
+
+// surf: view_exact(t_view_surf, px); aux: view_sample(t_view_aux, px) (render/bake.frag).
+Surface natural_surface(vec2 px, float lat, vec4 surf, vec4 aux) {
+    float h = surf.x - u_sea_level;
+    float land_share = land_cover(h);
 
     float d = max(-h, 0.0);
     vec3 sea = mix(vec3(0.10, 0.42, 0.52), vec3(0.01, 0.05, 0.20), 1.0 - exp(-d / 1200.0));
-    float sea_ice = sea_ice_fraction(t, false, 3.0);
+    // The sea ice from the spline already fetched (through each cell's temperature): the
+    // smoother B-spline's four more taps only where there is land to colour.
+    float sea_ice = sea_ice_fraction(surf.y, false, 3.0);
     vec3 sea_albedo = mix(sea, vec3(0.86, 0.91, 0.96), sea_ice);
 
     Surface s;
     s.albedo = sea_albedo;
     s.water = 1.0 - sea_ice;
     s.depth = d;
+    s.lake = 0.0;
     if (land_share <= 0.0) return s; // open sea: no land colours to work out
-    float p = annual_precipitation(view_smooth(t_moisture, px), lat);
-    float plants = view_sample(t_life, px).x;
+    vec4 smooth_surf = view_smooth(t_view_surf, px);
+    float t = smooth_surf.y;
+    float p = smooth_surf.z;
+    float plants = aux.z;
     float w[6];
     biome_weights(t, max(p, 0.0), w);
     vec3 veg = vec3(0.0);
@@ -295,8 +292,9 @@ Surface natural_surface(vec2 px, float lat) {
     float depth = 0.0;
     // Lakes: the filled hollows (water.w, m deep), blue where tens of metres of water stand
     // (a shallower hollow in a cell tens of km wide is a marsh at most, and specks the map),
-    // frozen below the sea-ice threshold like the sea.
-    float lake = view_sample(t_water, px).w;
+    // frozen below the sea-ice threshold like the sea; their shores are the B-spline's curves.
+    float lake = smooth_surf.w;
+    s.lake = lake;
     float wet = smoothstep(10.0, 50.0, lake);
     if (wet > 0.0) {
         vec3 water = mix(vec3(0.12, 0.40, 0.50), vec3(0.03, 0.12, 0.30), 1.0 - exp(-lake / 300.0));
@@ -312,17 +310,14 @@ Surface natural_surface(vec2 px, float lat) {
 
 // ---- relief ------------------------------------------------------------------------------------
 
-// Elevation gradient (east, north), m per m, from bilinear samples one cell apart (a central
-// difference over two cells of a bilinear field is already smooth across the cells).
-vec2 elevation_gradient(vec2 px) {
-    float e = view_sample(t_terrain, px + vec2(1.0, 0.0)).x;
-    float w = view_sample(t_terrain, px - vec2(1.0, 0.0)).x;
-    float n = view_sample(t_terrain, px + vec2(0.0, 1.0)).x;
-    float s = view_sample(t_terrain, px - vec2(0.0, 1.0)).x;
+// Elevation gradient (east, north), m per m: the central difference over two cells of the
+// bilinear field (smooth across the cells), from aux = view_sample(t_view_aux, px), whose x, y
+// are the cells' own two-cell differences (render/bake.frag).
+vec2 elevation_gradient(vec2 px, vec4 aux) {
     float lat = px.y / float(u_size.y) * PI - 0.5 * PI;
     float dy = PI * u_radius / float(u_size.y);
     float dx = 2.0 * dy * max(cos(lat), 0.05);
-    return vec2((e - w) / (2.0 * dx), (n - s) / (2.0 * dy));
+    return vec2(aux.x / (2.0 * dx), aux.y / (2.0 * dy));
 }
 
 // Hillshade for a map (light from the north-west, 45 deg up), 1 on flat ground.
@@ -369,33 +364,62 @@ float id_boundary(sampler2D t, int c, vec2 px, vec2 fw, float none) {
     return min(b, 1.0);
 }
 
-// Rivers as segments from each cell centre to its receiver's centre, width growing with
-// log flow; x: coverage 0..1, y: log-flow strength 0..1 of the widest river here.
-vec2 river_mask(vec2 px, vec2 fw) {
-    // A segment's two ends are among the 2x2 cells that weigh in a bilinear sample anywhere
-    // along it, with weights >= ~0.2 each: so where that sample is small, no river is near
-    // (one fetch instead of nine for most of the land).
-    if (view_sample(t_water, px).x < 0.2 * u_river_min) return vec2(0.0);
+// Distance from p to the segment a-b.
+float segment_distance(vec2 p, vec2 a, vec2 b) {
+    vec2 ab = b - a;
+    float h = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-12), 0.0, 1.0);
+    return length(p - a - h * ab);
+}
+
+// Rivers as lines along the flow network (t_view_rivers, render/bake.frag): each river cell
+// draws the piece of a uniform Catmull-Rom spline through the cell centres of its path, from
+// its own centre to its receiver's (tangents from its main tributary's centre and its
+// receiver's receiver's; straight where there is none: a river's head, the sea), so the line
+// passes through every cell centre of the D8 polyline with a continuous direction, and a
+// tributary ends on its trunk's centre. Each piece is drawn as three straight pieces at
+// t = 1/3, 2/3 (within 0.02 cells of the cubic) with round joins, half-width
+// 0.05 + 0.2 s cells (s: log-flow strength), never under 0.6 picture pixels. A piece stays
+// within a cell of its own: the 3x3 cells around px hold every piece that can reach it.
+// Returns x: coverage 0..1, y: the strength of the river drawn there.
+vec2 river_lines(vec2 px, vec2 fw) {
     ivec2 c = ivec2(floor(px));
-    float lmin = log(max(u_river_min, 1.0));
-    float lmax = max(log(max(u_flow_max, 2.0)), lmin + 1.0);
-    vec2 best = vec2(0.0);
+    if (fetch(t_view_rivers, c).w == 0.0) return vec2(0.0); // no river cell in the 3x3
     float pw = max(fw.x, fw.y);
+    float H = float(u_size.y);
+    vec2 best = vec2(0.0);
     for (int j = -1; j <= 1; j++) {
         for (int i = -1; i <= 1; i++) {
             ivec2 k = c + ivec2(i, j);
-            vec4 w = fetch(t_water, k);
-            int r = int(w.y + 0.5);
-            if (w.x < u_river_min || r < 1 || r > 8) continue;
-            float s = clamp((log(w.x) - lmin) / (lmax - lmin), 0.0, 1.0);
+            // A row beyond a pole is another longitude's, turned half round: its pieces are
+            // drawn from their own cells (as far as the pole's edge).
+            if (k.y < 0 || k.y >= u_size.y) continue;
+            vec4 rv = fetch(t_view_rivers, k);
+            if (rv.x < 0.0) continue;
             vec2 a = vec2(k) + 0.5;
-            vec2 b = a + vec2(D8[r - 1]);
-            vec2 ab = b - a;
-            float h = clamp(dot(px - a, ab) / dot(ab, ab), 0.0, 1.0);
-            float d = length(px - a - h * ab);
-            float half_w = max(0.05 + 0.2 * s, 0.6 * pw);
+            vec2 b = a + vec2(D8[int(rv.y + 0.5) - 1]);
+            int donor = int(rv.z + 0.5);
+            int next = int(rv.w + 0.5) - 1;
+            vec2 prev = donor > 0 ? a + vec2(D8[donor - 1]) : 2.0 * a - b;
+            // Beyond a pole the receiver's own directions are turned half round: straight on.
+            bool across = b.y < 0.0 || b.y > H;
+            vec2 after = next > 0 && !across ? b + vec2(D8[next - 1]) : 2.0 * b - a;
+            // A tributary from beyond a pole: its own piece reaches the pole's edge on its side;
+            // this cell's line starts there too, straight on.
+            float d = 1e9;
+            if (prev.y < 0.0 || prev.y > H) {
+                d = segment_distance(px, a, 0.5 * (a + prev));
+                prev = 2.0 * a - b;
+            }
+            vec2 ta = 0.5 * (b - prev);
+            vec2 tb = 0.5 * (after - a);
+            // Hermite basis at t = 1/3 and 2/3.
+            vec2 p1 = 0.740741 * a + 0.259259 * b + 0.148148 * ta - 0.074074 * tb;
+            vec2 p2 = 0.259259 * a + 0.740741 * b + 0.074074 * ta - 0.148148 * tb;
+            d = min(d, min(min(segment_distance(px, a, p1), segment_distance(px, p1, p2)),
+                           segment_distance(px, p2, b)));
+            float half_w = max(0.05 + 0.2 * rv.x, 0.6 * pw);
             float cov = 1.0 - smoothstep(half_w, half_w + pw, d);
-            if (cov > best.x) best = vec2(cov, s);
+            if (cov > best.x) best = vec2(cov, rv.x);
         }
     }
     return best;
@@ -441,16 +465,17 @@ float wind_streaks(vec2 px, vec2 fw) {
 
 // ---- a layer's picture -------------------------------------------------------------------------
 
-// The flat (unlit) colour of `layer` at grid position px; `fw` is grid_fwidth(px).
-vec3 layer_colour(int layer, vec2 px, vec2 fw) {
+// The flat (unlit) colour of `layer` at grid position px; `fw` is grid_fwidth(px); surf, aux:
+// view_exact(t_view_surf, px) and view_sample(t_view_aux, px), fetched once by the caller.
+vec3 layer_colour(int layer, vec2 px, vec2 fw, vec4 surf, vec4 aux) {
     float lat = px.y / float(u_size.y) * PI - 0.5 * PI;
-    vec4 ter = view_exact(t_terrain, px);
+    vec4 ter = surf;
     float h = ter.x - u_sea_level;
-    // Hillshade (four more samples) only for the layers drawn over the relief.
+    // Hillshade only for the layers drawn over the relief.
     bool flat_layer = layer == L_PRESSURE || layer == L_TEMPERATURE ||
                       layer == L_PRECIPITATION || layer == L_WIND || layer == L_NIGHT_LIGHT ||
                       layer == L_CO2;
-    float shade = flat_layer ? 1.0 : hillshade(elevation_gradient(px));
+    float shade = flat_layer ? 1.0 : hillshade(elevation_gradient(px, aux));
     // A grey relief backdrop for layers that are drawn over the land.
     vec3 relief = (h < 0.0 ? vec3(0.16, 0.20, 0.28) : vec3(0.52, 0.52, 0.50)) * mix(1.0, shade, 0.7);
     vec3 col;
@@ -461,11 +486,13 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw) {
         col = (id < 0.0 ? vec3(0.35) : id_colour(id, 1)) * mix(1.0, shade, 0.5);
         if (h < 0.0) col *= 0.8;
     } else if (layer == L_RIVERS) {
-        vec2 r = river_mask(px, fw);
-        float lake = smoothstep(10.0, 50.0, view_sample(t_water, px).w) * float(h >= 0.0);
+        vec2 r = river_lines(px, fw);
+        float land = land_cover(h);
+        float lake = smoothstep(10.0, 50.0, lake_depth(px)) * land;
         vec3 under = mix(relief, vec3(0.20, 0.42, 0.70), lake);
         col = mix(under, value_colour(L_RIVERS, exp(mix(log(max(u_river_min, 1.0)),
-                                                        log(max(u_flow_max, 2.0)), r.y))), r.x);
+                                                        log(max(u_flow_max, 2.0)), r.y))),
+                  r.x * land * (1.0 - lake));
     } else if (layer == L_BASINS) {
         float id = fetch(t_water, ivec2(floor(px))).z;
         col = (h < 0.0 || id <= 0.0) ? vec3(0.14, 0.18, 0.26) : id_colour(id / 4096.0, 2) * shade;
@@ -492,24 +519,36 @@ vec3 layer_colour(int layer, vec2 px, vec2 fw) {
     } else if (layer == L_CO2) {
         col = value_colour(L_CO2, view_sample(t_moisture, px).w);
     } else { // L_BIOME: the natural colours, flat-lit
-        col = natural_surface(px, lat).albedo * mix(1.0, shade, h < 0.0 ? 0.2 : 0.8);
+        col = natural_surface(px, lat, surf, aux).albedo * mix(1.0, shade, h < 0.0 ? 0.2 : 0.8);
     }
     return col;
 }
 
-// Overlays shared by the views, blended over `col`.
-vec3 overlay(vec3 col, int layer, vec2 px, vec2 fw) {
+// The rivers overlay's colour (the lakes' and the shallow sea's, a little lighter) and its
+// cover at px: the lines end at the coast (its antialiased curve) and pass under lakes.
+const vec3 RIVER_WATER = vec3(0.07, 0.22, 0.40);
+float river_cover(vec2 px, vec2 fw, float h, float lake) {
+    float land = land_cover(h);
+    if (land <= 0.0) return 0.0;
+    return river_lines(px, fw).x * land * (1.0 - smoothstep(10.0, 50.0, lake));
+}
+
+// Whether the rivers are part of the surface, lit with it and hidden by the clouds (the
+// globe's natural colours), rather than an overlay drawn over the picture.
+const bool RIVERS_ON_SURFACE = IS_GLOBE != 0 && (LAYER == L_ELEVATION || LAYER == L_BIOME);
+
+// Overlays shared by the views, blended over `col`; surf, aux as for layer_colour.
+vec3 overlay(vec3 col, int layer, vec2 px, vec2 fw, vec4 surf, vec4 aux) {
     bool coast = (VIEW_OVERLAYS & O_COAST) != 0 && layer != L_ELEVATION && layer != L_BIOME;
-    // the coast's curve where it is drawn (the same spline as the natural colours' coast)
-    float h = (coast ? view_exact(t_terrain, px).x : view_sample(t_terrain, px).x) - u_sea_level;
+    // the coast's curve (the same spline as the natural colours' coast)
+    float h = surf.x - u_sea_level;
     if (coast) col = mix(col, vec3(0.05), 0.6 * isoline(h, 1e7, 0.5, fwidth(h)));
-    if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS && h >= 0.0) {
-        vec2 r = river_mask(px, fw);
+    if ((VIEW_OVERLAYS & O_RIVERS) != 0 && layer != L_RIVERS && !RIVERS_ON_SURFACE) {
         // The natural colours draw the lakes themselves; over the others the overlay does.
-        bool natural = layer == L_BIOME || (layer == L_ELEVATION && IS_GLOBE != 0);
-        float lake = natural ? 0.0 : smoothstep(10.0, 50.0, view_sample(t_water, px).w);
-        // river water as the lakes' and the shallow sea's colour, a little lighter
-        col = mix(col, vec3(0.07, 0.22, 0.40), max(r.x, lake) * 0.9);
+        bool natural = layer == L_BIOME;
+        float lake = lake_depth(px);
+        float wet = natural ? 0.0 : smoothstep(10.0, 50.0, lake) * land_cover(h);
+        col = mix(col, RIVER_WATER, max(river_cover(px, fw, h, lake), wet) * 0.9);
     }
     if ((VIEW_OVERLAYS & O_PLATES) != 0 || layer == L_PLATES) {
         col = mix(col, vec3(0.85, 0.10, 0.10), id_boundary(t_terrain, 1, px, fw, -0.5));

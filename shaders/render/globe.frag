@@ -6,8 +6,9 @@
 // lights of settlements (civ.w, render/lights.glsl) on the night side. Other layers are
 // draped on the lit sphere. The molten glow's noise is compiled in only while the surface is
 // hot (#define MOLTEN 1), the lights only while there are any (#define LIGHTS 1).
-// Reads: terrain, water, air, moisture, life, civ, cloud (never written), and cloud_noise (the
-// baked cloud pattern, render/cloud_noise.frag). Writes: the view (RGBA8).
+// Reads: terrain, water, air, moisture, life, civ, cloud (never written), what
+// render/bake.frag gathered from them this frame (view_surf, view_aux, view_sky, view_rivers),
+// and cloud_noise (the baked cloud pattern, render/cloud_noise.frag). Writes: the view (RGBA8).
 #include "render/common.glsl"
 #include "lib/noise.glsl"
 #include "lib/clouds.glsl"
@@ -65,14 +66,16 @@ void main() {
     }
 
     float lat = ll.x;
-    vec4 ter = view_sample(t_terrain, px);
+    vec4 surf = view_exact(t_view_surf, px); // elevation through the cells' own values
+    vec4 aux = view_sample(t_view_aux, px);
+    vec4 ter = surf;
     float h = ter.x - u_sea_level;
     float heat = clamp(u_surface_heat, 0.0, 1.0);
 
     // Geometric and relief normals (exaggerated elevation gradient in the local east/north).
     vec3 east = normalize(vec3(-n.y, n.x, 0.0) + vec3(1e-6, 0.0, 0.0));
     vec3 north = cross(n, east);
-    vec2 g = elevation_gradient(px);
+    vec2 g = elevation_gradient(px, aux);
     float on_land = float(h >= 0.0 || heat > 0.3);
     vec3 nb = normalize(n - on_land * 0.5 * u_relief_exaggeration * (g.x * east + g.y * north));
 
@@ -87,13 +90,17 @@ void main() {
     float water = 0.0;
     bool natural = VIEW_LAYER == L_ELEVATION || VIEW_LAYER == L_BIOME;
     if (natural) {
-        Surface s = natural_surface(px, lat);
+        Surface s = natural_surface(px, lat, surf, aux);
         albedo = s.albedo;
+        // Rivers are part of the ground: lit by the sun, dark at night, under the clouds.
+        if ((VIEW_OVERLAYS & O_RIVERS) != 0) {
+            albedo = mix(albedo, RIVER_WATER, 0.9 * river_cover(px, fw, h, s.lake));
+        }
         water = s.water * smoothstep(0.5, 0.3, heat); // no liquid sea on a molten planet
         // A dark basalt crust while the surface is still hot.
         if (heat > 0.0) albedo = mix(albedo, vec3(0.16, 0.13, 0.12), smoothstep(0.3, 0.6, heat));
     } else {
-        albedo = layer_colour(VIEW_LAYER, px, fw);
+        albedo = layer_colour(VIEW_LAYER, px, fw, surf, aux);
     }
     // Lit in linear light: the sunlit side is the palette's colour times cos(incidence), a
     // Lambert reflector, and the picture is encoded to sRGB at the end.
@@ -118,7 +125,7 @@ void main() {
         // baked pattern t_cloud_noise (uniform 0..1 by area) exceeds 1 - cover, so they cover
         // that share in patches with clear sky between, not as an even veil. The pattern
         // turns slowly eastward (one turn in 100 s of video) so the clouds drift.
-        float cover = clamp(view_sample(t_moisture, px).z, 0.0, 1.0);
+        float cover = aux.w;
         vec2 cuv = px / vec2(u_size) - vec2(0.01 * u_anim_time, 0.0); // same layout as the grid
         float pattern = texture(t_cloud_noise, cuv).x;
         // Soft edges that never reach past 0 or 1 (the cut's mean is then exactly cover).
@@ -129,7 +136,8 @@ void main() {
         // inside; thin cloud lets the ground show through. The cloud reflects R of the
         // sunlight and passes the rest, down and back up again, with the light bouncing
         // between cloud and ground: ground (1 - R)^2 / (1 - R a).
-        float tau = cloud_optical_depth(view_sample(t_cloud, px));
+        vec4 sky = view_sample(t_view_sky, px);
+        float tau = sky.x;
         tau *= mix(0.2, 1.6, clamp((pattern - cut) / max(1.0 - cut, 1e-3), 0.0, 1.0));
         float refl = cloud_reflectance(tau);
         float ground = dot(albedo, vec3(0.2126, 0.7152, 0.0722));
@@ -159,10 +167,10 @@ void main() {
 #endif
     }
 
-    // Back to sRGB; the overlays (rivers, plate boundaries, wind streaks), then the
+    // Back to sRGB; the overlays (plate boundaries, wind streaks; rivers on other layers), then the
     // atmosphere's rim, in display colours.
     col = linear_to_srgb(col);
-    col = overlay(col, VIEW_LAYER, px, fw);
+    col = overlay(col, VIEW_LAYER, px, fw, surf, aux);
     float rim = pow(1.0 - max(dot(n, v), 0.0), 3.0);
     float twilight = smoothstep(-0.25, 0.3, mu);
     col += rim * twilight * vec3(0.30, 0.55, 1.0) * 0.35;

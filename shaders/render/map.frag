@@ -1,7 +1,8 @@
 // map view: the equirectangular map of one layer, fitted into u_map_rect (frame pixels) with
 // dark bars around it; or, with u_bar, the legend bar of the layer (x: u_bar_lo .. u_bar_hi,
 // or the biome swatches).
-// Reads: terrain, water, air, moisture, life, civ (whatever the layer needs; never written).
+// Reads: terrain, water, air, moisture, life, civ (whatever the layer needs; never written) and
+// what render/bake.frag gathered from them this frame (view_surf, view_aux, view_rivers).
 // Writes: the view target (RGBA8). Colours per value: shaders/render/common.glsl.
 #include "render/common.glsl"
 
@@ -27,6 +28,8 @@ void main() {
         o_view = vec4(0.04, 0.04, 0.06, 1.0);
         return;
     }
-    vec3 col = layer_colour(VIEW_LAYER, px, fw);
-    o_view = vec4(overlay(col, VIEW_LAYER, px, fw), 1.0);
+    vec4 surf = view_exact(t_view_surf, px);
+    vec4 aux = view_sample(t_view_aux, px);
+    vec3 col = layer_colour(VIEW_LAYER, px, fw, surf, aux);
+    o_view = vec4(overlay(col, VIEW_LAYER, px, fw, surf, aux), 1.0);
 }
