@@ -408,7 +408,9 @@ def test_closed_bowl_water_balance(margin: float) -> None:
         assert not cb.endorheic.any() and cb.share_of_land == 0.0
 
 
-def test_upstream_lake_spilling_into_a_closed_lake_drains_to_no_sea() -> None:
+def nested_bowls() -> tuple[np.ndarray, np.ndarray]:
+    """A bowl inside a bowl on the plain: the inner spills into the outer, whose rim drains
+    outwards. Returns (z, the Chebyshev rings about the bowls' centre)."""
     z = continent()
     ring = chebyshev_rings(G, 17, 9)
     z[ring <= 1] = 100.0
@@ -417,6 +419,11 @@ def test_upstream_lake_spilling_into_a_closed_lake_drains_to_no_sea() -> None:
     z[ring == 3] = 200.0
     z[ring == 4] = 1000.0
     z[9, 13] = 800.0
+    return z, ring
+
+
+def test_upstream_lake_spilling_into_a_closed_lake_drains_to_no_sea() -> None:
+    z, ring = nested_bowls()
     r = route(z, G)
     t = np.full(G.shape, 25.0)
     inner = ring <= 2

@@ -125,7 +125,7 @@ def test_measure_gives_the_river_figures_of_planets_whose_answers_are_known() ->
     construction; the nested bowls of test_analysis_rivers in a desert drain their catchment
     (the bowls, their rims and one spill cell) to no sea, that area over the land's; with no
     rain given the share is unknown (nan)."""
-    from test_analysis_rivers import THETA, chebyshev_rings, continent, fishbone
+    from test_analysis_rivers import THETA, fishbone, nested_bowls
     from test_analysis_rivers import G as G10
 
     from planetsim.stats.arrays import PlanetArrays
@@ -136,14 +136,7 @@ def test_measure_gives_the_river_figures_of_planets_whose_answers_are_known() ->
     assert got["concavity"] == pytest.approx(THETA, abs=1e-9)
     assert np.isnan(got["endorheic_share"]) and "endorheic_share" in got["missing"]
 
-    z = continent()
-    ring = chebyshev_rings(G10, 17, 9)
-    z[ring <= 1] = 100.0
-    z[ring == 2] = 950.0
-    z[11, 17] = 900.0
-    z[ring == 3] = 200.0
-    z[ring == 4] = 1000.0
-    z[9, 13] = 800.0
+    z, ring = nested_bowls()
     rain = np.where(ring <= 2, 2500.0, 0.0)  # a wet inner bowl in a desert
     arrays = PlanetArrays(elevation_m=z, precipitation_mm_yr=rain,
                           temperature_c=np.full(G10.shape, 25.0))  # fmt: skip
