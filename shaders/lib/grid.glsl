@@ -141,6 +141,7 @@ ivec2 index_cell(int i) { return ivec2(i - (i / u_size.x) * u_size.x, i / u_size
 // receiver code r (1..8, 0 none). Away from the pole rows iff r is the opposite direction;
 // across a pole the way back is not the opposite one, so compare cells.
 bool drains_into(ivec2 q, int r, int k, ivec2 p) {
-    if (p.y == 0 || p.y == u_size.y - 1) return r > 0 && r <= 8 && wrap_cell(q + D8[r - 1]) == p;
+    if (p.y == 0 || p.y == u_size.y - 1)
+        return r > 0 && r <= 8 && neighbour_cell(q, D8[r - 1]) == p;
     return r - 1 == ((k + 4) & 7);
 }

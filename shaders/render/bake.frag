@@ -54,10 +54,9 @@ void main() {
 #if RIVERS
     // The river network: this cell's strength and receiver, the tributary of most flow among
     // the neighbours that drain here, and whether any river cell lies in the 3x3 block. Away
-    // from the pole rows a donor's receiver is the opposite direction (drains_into: across a
-    // pole it is not).
+    // from the pole rows a donor's receiver is the opposite direction (lib/grid.glsl's
+    // drains_into: across a pole it is not).
     bool river = is_river(wat);
-    bool pole_row = p.y == 0 || p.y == u_size.y - 1;
     bool near = river;
     int donor = 0;
     float donor_q = 0.0;
@@ -66,10 +65,7 @@ void main() {
         vec4 wq = texelFetch(t_water, q, 0);
         bool rq = is_river(wq);
         near = near || rq;
-        int back = int(wq.y + 0.5);
-        bool into = pole_row ? neighbour_cell(q, D8[clamp(back, 1, 8) - 1]) == p && back > 0
-                             : back - 1 == ((k + 4) & 7);
-        if (rq && wq.x > donor_q && into) {
+        if (rq && wq.x > donor_q && drains_into(q, int(wq.y + 0.5), k, p)) {
             donor = k + 1;
             donor_q = wq.x;
         }
