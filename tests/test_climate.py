@@ -292,7 +292,7 @@ def test_lapse_rate_and_co2_doubling_in_isolation(make_sim):
     sim = make_sim()
     g = sim.grid
     set_field(sim, "climate_maps", {0: 1013.0, 1: 0.0, 2: 0.0, 3: 0.0})
-    # Land everywhere, the east half 2 km higher; sea level 100 m.
+    # Land everywhere, the east half 2 km higher; sea level 100 m (then 1000 m: the west sea).
     sim.set_uniform("sea_level", 100.0)
     elev = np.where(g.lon2d > 0, 2600.0, 600.0)
     set_terrain(sim, elev)
@@ -306,6 +306,15 @@ def test_lapse_rate_and_co2_doubling_in_isolation(make_sim):
     t1 = sim.field("air").read()[..., 1]
     np.testing.assert_allclose(t1 - t0, -3.3 * np.where(elev > 2000, 2.5, 0.5), atol=1e-3)
     sim.set_uniform("lapse_rate", 6.5)
+    # The air's reference level 1 km above the sea: land and sea alike 6.5 K warmer.
+    sim.set_uniform("sea_level", 1000.0)
+    sim.run_pass("weather")
+    cold = sim.field("air").read()[..., 1]
+    sim.set_uniform("air_rise", 1000.0)
+    sim.run_pass("weather")
+    np.testing.assert_allclose(sim.field("air").read()[..., 1] - cold, 6.5, atol=1e-3)
+    sim.set_uniform("air_rise", 0.0)
+    sim.set_uniform("sea_level", 100.0)
     for co2, warming in ((560.0, 3.0), (1120.0, 6.0), (140.0, -3.0)):
         set_field(sim, "moisture", {3: co2})
         sim.run_pass("weather")

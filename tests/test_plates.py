@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from conftest import plates_only  # noqa: I001  (the tests' own helpers, after the package)
 
-from planetsim.analysis.sea_level import ocean_volume, sea_level_for_volume
+from planetsim.analysis.grid import Grid
+from planetsim.analysis.sea_level import air_rise, ocean_volume, sea_level_for_volume
 from planetsim.core.presets import parse
 from planetsim.reference.plates import frames_of
 from planetsim.stages.tectonics.driver import driver_of
@@ -251,6 +252,27 @@ def test_sea_level_over_the_peaks_and_past_a_broken_cell():
     assert sea_level_for_volume(z, area, 6500.0) == pytest.approx(1000.0, abs=0.01)
 
 
+@pytest.mark.parametrize(
+    ("land", "height", "rise"),
+    [(0.29, 840.0, 9.6), (0.82, 1800.0, 1242.0), (0.05, 1000.0, 0.0)],
+)
+def test_the_air_reference_level_stands_where_the_relief_puts_it(land, height, rise):
+    """Earth (29 % land at a mean 840 m): the 1013-hPa level is the sea, within tens of
+    metres, as its temperatures were fitted; land over most of a planet (dune) lifts it to
+    share * height - 234 m above a sea in the deepest basins; never below the sea."""
+    g = Grid(64, 32)
+    area = np.asarray(np.broadcast_to(g.cell_area_m2, g.shape))
+    z = np.full(g.shape, -4000.0)
+    order = np.argsort(np.random.default_rng(2).uniform(size=g.shape), axis=None)
+    share = np.cumsum(area.ravel()[order]) / area.sum()
+    z.ravel()[order[share <= land]] = 100.0 + height  # the sea at 100 m
+    exact = area.ravel()[order[share <= land]].sum() / area.sum()
+    assert air_rise(z, area, 100.0) == pytest.approx(max(exact * height - 234.0, 0.0), abs=0.01)
+    assert air_rise(z, area, 100.0) == pytest.approx(rise, abs=0.02 * height)
+    z[0, 0] = np.nan  # a broken cell is left out
+    assert np.isfinite(air_rise(z, area, 100.0))
+
+
 def test_sea_level_from_a_known_water_volume_matches_a_numpy_bisection(make_sim):
     """The stage fills the basins with the water it kept since the plates started: the level
     it finds equals a plain numpy bisection on the same elevations and cell areas."""
@@ -274,6 +296,10 @@ def test_sea_level_from_a_known_water_volume_matches_a_numpy_bisection(make_sim)
         lo, hi = (mid, hi) if vol(mid) < volume else (lo, mid)
     drv.sea_level(sim)
     assert sim.values["sea_level"] == pytest.approx(0.5 * (lo + hi), abs=0.05)
+    # The air's 1013-hPa level, set beside it: 0.234 km below the mean of land and sea.
+    top = np.maximum(z, sim.values["sea_level"])
+    rise = (top * area).sum() / area.sum() - sim.values["sea_level"] - 234.0
+    assert sim.values["air_rise"] == pytest.approx(max(rise, 0.0), abs=0.1)
     assert sea_level_for_volume(z, area, volume) == pytest.approx(0.5 * (lo + hi), abs=0.01)
     assert ocean_volume(z, area, sim.values["sea_level"]) == pytest.approx(volume, rel=1e-6)
 

@@ -1,6 +1,6 @@
 """Sea level from the hypsometric curve: the level that floods a given share of the surface
 (the oceans condensing to `ocean_fraction`, a heightmap given a land fraction). Land is
-elevation > sea level."""
+elevation > sea level. Also the air's reference level, which the planet's relief sets."""
 
 from __future__ import annotations
 
@@ -61,3 +61,25 @@ def sea_level_for_volume(
         else:
             hi = mid
     return 0.5 * (lo + hi)
+
+
+# The climate's temperatures are fitted at the 1013-hPa level, which on Earth is the sea. A
+# planet's air has a given mass, so its mean surface pressure (985.5 hPa on Earth: Trenberth &
+# Smith 2005, J. Climate 18) stands over the mean height of what the air rests on (the land,
+# and the sea over the basins): the 1013-hPa level is H ln(1013.25 / 985.5) = 0.234 km below
+# it, for a scale height H = R T / g = 8.43 km at 288 K. On Earth that is the sea within tens
+# of metres; on a planet of high land round a small, deep sea (dune) it stands far above it.
+AIR_REFERENCE_BELOW_MEAN_SURFACE_M = 234.0
+
+
+def air_rise(elev: np.ndarray, area: np.ndarray, sea_level: float) -> float:
+    """How far (m, >= 0) the air's 1013-hPa level stands above the sea: the area-mean of
+    max(elevation, sea level), less AIR_REFERENCE_BELOW_MEAN_SURFACE_M, above the sea."""
+    z = np.asarray(elev, np.float64)
+    a = np.broadcast_to(np.asarray(area, np.float64), z.shape)
+    finite = np.isfinite(z)
+    if not finite.any():
+        return 0.0
+    top = np.maximum(z[finite], float(sea_level))
+    mean = float((top * a[finite]).sum() / a[finite].sum())
+    return max(mean - float(sea_level) - AIR_REFERENCE_BELOW_MEAN_SURFACE_M, 0.0)

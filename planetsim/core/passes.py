@@ -143,6 +143,7 @@ GLOBALS: tuple[Uniform, ...] = (
     Uniform("season", "float", 1.0, "-1..1", "+1 January (northern winter) .. -1 July"),
     Uniform("day_phase", "float", 0.0, "0..1", "time of day at longitude 0"),
     Uniform("sea_level", "float", 0.0, "m", "ocean surface in the elevation datum"),
+    Uniform("air_rise", "float", 0.0, "m", "the air's 1013-hPa level above the sea", 0.0),
     Uniform("radius", "float", 6.371e6, "m", "planet radius"),
     Uniform("metric_flat", "bool", False, "", "unit cell spacing instead of the sphere's"),
     Uniform("sun_dir", "vec3", (1.0, 0.0, 0.0), "", "unit vector toward the sun"),

@@ -20,6 +20,7 @@ SECONDS_PER_YEAR = 31557600.0
 class ClimateParams:
     season: float = 1.0
     sea_level: float = 0.0
+    air_rise: float = 0.0  # m: the 1013-hPa level above the sea (analysis/sea_level.air_rise)
     lapse_rate: float = 6.5  # K/km
     co2_sensitivity: float = 3.0  # K per doubling
     coriolis_k: float = 15.0
@@ -112,7 +113,8 @@ def temperature(
     co2: np.ndarray,
     p: ClimateParams,
 ) -> np.ndarray:
-    """Surface temperature, degC (issue 4's fit, lapse rate, greenhouse term)."""
+    """Surface temperature, degC (issue 4's fit, lapse rate, greenhouse term); height_m is
+    the surface's height above the air's 1013-hPa level (negative below it)."""
     co2 = np.where(co2 > 0, co2, 280.0)
     return (
         zonal_temperature(lat_deg, p.season)
@@ -157,7 +159,7 @@ def weather(
     div = p.wind_scale * 1e6 * (p.coriolis_k * np.cos(lat) / grid.radius * gx - lap)
     land = elev > p.sea_level
     height = np.maximum(elev - p.sea_level, 0.0)
-    temp = temperature(grid.lat2d, mslp, land, height, co2, p)
+    temp = temperature(grid.lat2d, mslp, land, height - p.air_rise, co2, p)
     return {
         "mslp": mslp,
         "temp": temp,

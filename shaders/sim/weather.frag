@@ -6,6 +6,8 @@
 //   mslp = annual + season * seasonal                                     (season +1 Jan)
 //   T = 40 tanh(2.2 exp(-0.5 ((lat + 5 season)/30)^2)) - 15 - (mslp - 1012)/1.8 + 1.5 land
 //       - lapse_rate * height_km + co2_sensitivity * log2(CO2 / 280)        (lat in deg)
+//   height = max(elevation - sea level, 0) - air_rise: the surface (land, or the sea) above
+//       the air's 1013-hPa level, which the relief sets (analysis/sea_level.air_rise)
 //   g = grad mslp on the sphere, hPa per 1000 km (central differences; east-west arms of
 //       n = ceil(row / column) columns, so about a row long at every latitude)
 //   wind = wind_scale * (coriolis_k sin(lat) (-g.y, g.x) - g)                 m/s
@@ -60,7 +62,7 @@ void main() {
     float co2 = fetch(t_moisture, p).w;
     co2 = co2 > 0.0 ? co2 : 280.0;
     float temp = zonal_temperature(lat / DEG, u_season) - (mslp - 1012.0) / 1.8
-               + (land ? 1.5 : 0.0) - u_lapse_rate * height / 1000.0
+               + (land ? 1.5 : 0.0) - u_lapse_rate * (height - u_air_rise) / 1000.0
                + u_co2_sensitivity * log2(co2 / 280.0);
 
     o_air = vec4(mslp, temp, wind);

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...analysis.sea_level import (
+    air_rise,
     hypsometric_curve,
     ocean_volume,
     sea_level_for_fraction,
@@ -198,6 +199,7 @@ class PlateDriver:
             sea = sea_level_for_fraction(zs, cum, ocean_fraction)
             self.water_m3 = ocean_volume(z, area, sea)
         sim.values["sea_level"] = sea
+        sim.values["air_rise"] = air_rise(z, area, sea)
         sim.mark_land_changed()
         rng = np.random.default_rng([sim.seed, 8080])
         d = rng.normal(size=3)
@@ -254,9 +256,11 @@ class PlateDriver:
 
     # ---- the sea -----------------------------------------------------------------------------
     def sea_level(self, sim: Any) -> None:
-        """The level at which the planet's water fills its basins now (a readback)."""
+        """The level at which the planet's water fills its basins now, and the air's
+        reference level over it (a readback)."""
         z = sim.elevation().astype(np.float64)
         sea = sea_level_for_volume(z, sim.grid.cell_area_m2, self.water_m3, tol_m=0.01)
+        sim.values["air_rise"] = air_rise(z, sim.grid.cell_area_m2, sea)
         if sea != sim.values["sea_level"]:
             sim.values["sea_level"] = sea
             sim.mark_land_changed()
