@@ -33,7 +33,7 @@ class ClimateParams:
     rain_rh_b: float = 0.7
     rain_rh_capacity: float = 70.0  # kg/m^2
     rain_lift_height: float = 1500.0  # m
-    vapour_eddy: float = 3.0e6  # m^2/s
+    vapour_eddy: float = 6.0e6  # m^2/s
     front_lift: float = 0.7e-3  # m/s per K/1000 km
     cloud_rh_critical: float = 0.35
     sc_lts_equator: float = 12.5  # K
@@ -227,12 +227,12 @@ def _row_integral(row: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def eddy_mixing(q: np.ndarray, dt: float, grid: Grid, p: ClimateParams) -> np.ndarray:
     """One backward-Euler step of dq/dt = (1 / cos phi) d/dy (K cos phi dq/dy) along each
-    meridian (K = vapour_eddy tapered between 25 and 45 deg from the thermal equator, nothing
+    meridian (K = vapour_eddy tapered between 30 and 45 deg from the thermal equator, nothing
     through the poles), by the Thomas algorithm over all columns at once."""
     h, _ = grid.shape
     edges_deg = -90.0 + np.arange(h + 1) * 180.0 / h
     dy = np.pi * grid.radius / h
-    k = p.vapour_eddy * smoothstep(25.0, 45.0, np.abs(edges_deg + 5.0 * p.season))
+    k = p.vapour_eddy * smoothstep(30.0, 45.0, np.abs(edges_deg + 5.0 * p.season))
     lam = dt * k * np.cos(np.radians(edges_deg)) / dy**2
     lam[0] = lam[-1] = 0.0
     c = np.cos(np.radians(grid.lat))

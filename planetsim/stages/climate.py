@@ -188,7 +188,7 @@ RAIN_RH_CAPACITY = Uniform(
     "rain_rh_capacity", "float", 70.0, "kg/m^2", "saturation column the fit was made at", 1.0
 )
 VAPOUR_EDDY = Uniform(
-    "vapour_eddy", "float", 3.0e6, "m^2/s", "storms' poleward mixing of vapour", 0.0
+    "vapour_eddy", "float", 6.0e6, "m^2/s", "storms' poleward mixing of vapour", 0.0
 )
 FRONT_LIFT = Uniform(
     "front_lift", "float", 0.7e-3, "m/s per K/1000km", "frontal ascent per temperature gradient", 0

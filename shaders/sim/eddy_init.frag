@@ -1,8 +1,11 @@
 // eddy_init: the storms' poleward mixing of vapour as one implicit (backward Euler) diffusion
 // step along each meridian, set up as a tridiagonal system that eddy_pcr solves.
 //   dW/dt = (1 / cos phi) d/dy (K cos phi dW/dy),  K = vapour_eddy (m^2/s) poleward of 45 deg
-//   from the thermal equator, tapering to 0 at 25 deg (the Hadley cells' own winds carry the
-//   tropics' vapour and the subtropical highs stay dry)
+//   from the thermal equator, tapering to 0 at 30 deg: the Hadley cell's edge. Inside it the
+//   mean meridional circulation carries the vapour; poleward of it the transient eddies
+//   carry most of it (Trenberth & Stepaniak 2003, J. Climate 16:3691), and the subtropical
+//   highs stay dry. K stands for the storms the grid does not resolve: 6e6 m^2/s, tuned on
+//   the earth story so that the polar caps get their 100-400 mm/yr (3e6: 60-90)
 // Row j, edges e = j -+ 1/2, lambda_e = dt K_e cos(phi_e) / dy^2 (0 at the poles' edges):
 //   -l_s / cos_j W'_{j-1} + (1 + (l_s + l_n) / cos_j) W'_j - l_n / cos_j W'_{j+1} = W_j.
 // Times cos phi_j (which is in proportion to the row's area, sin(phi_n) - sin(phi_s)), the
@@ -16,7 +19,7 @@
 float edge_lambda(int j, float dt, float dy) {
     if (j <= 0 || j >= u_size.y) return 0.0; // the poles' edges carry nothing
     float phi = -0.5 * PI + float(j) * PI / float(u_size.y);
-    float k = u_vapour_eddy * smoothstep(25.0, 45.0, abs(phi / DEG + 5.0 * u_season));
+    float k = u_vapour_eddy * smoothstep(30.0, 45.0, abs(phi / DEG + 5.0 * u_season));
     return dt * k * cos(phi) / (dy * dy);
 }
 
