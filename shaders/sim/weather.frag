@@ -5,9 +5,9 @@
 // m/s, ascent up the slope m/s, land 0/1, height above the sea m).
 //   mslp = annual + season * seasonal                                     (season +1 Jan)
 //   T = 40 tanh(2.2 exp(-0.5 ((lat + 5 season)/30)^2)) - 15 - (mslp - 1012)/1.8 + 1.5 land
-//       - lapse_rate * height_km + co2_sensitivity * log2(CO2 / 280)        (lat in deg)
-//   height = max(elevation - sea level, 0) - air_rise: the surface (land, or the sea) above
-//       the air's 1013-hPa level, which the relief sets (analysis/sea_level.air_rise)
+//       - lapse_rate * (height - air_rise)_km + co2_sensitivity * log2(CO2 / 280)   (lat deg)
+//   height = max(elevation - sea level, 0), m (ascent.w); height - air_rise is the surface
+//       (land, or the sea) above the air's 1013-hPa level (analysis/sea_level.air_rise)
 //   g = grad mslp on the sphere, hPa per 1000 km (central differences; east-west arms of
 //       n = ceil(row / column) columns, so about a row long at every latitude)
 //   wind = wind_scale * (coriolis_k sin(lat) (-g.y, g.x) - g)                 m/s
