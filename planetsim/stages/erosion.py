@@ -1,5 +1,6 @@
-"""Rivers: lakes that fill and spill, exact flow accumulation in log2(river length) sweeps,
-stream-power incision and the sediment it makes carried to where it settles.
+"""Rivers and glaciers: lakes that fill and spill, exact flow accumulation in log2(river
+length) sweeps, stream-power incision, glacial wear above the snow line, and the sediment
+they make carried to where it settles.
 
 Each run of the stage (every erosion_every steps; the hook below decides what runs):
 
@@ -14,8 +15,9 @@ Each run of the stage (every erosion_every steps; the hook below decides what ru
   forest, summed by pointer jumping);
   then incise_init and incise_jump: the implicit stream-power step (n = 1, Braun & Willett
   2013) over the time since the last route, solved along the receivers by pointer jumping;
-* erode: that incision applied (on routing runs), and the sediment's transport and deposition
-  (xi-q), every run.
+* erode: that incision applied (on routing runs), the glaciers' wear above the glacier line
+  (a relaxation towards it, glacier_time; none below glacier_floor above the sea), and the
+  sediment's transport and deposition (xi-q), every run.
 
 The terrain change that erode makes is folded into the crust by the tectonics stage
 (frames_update: continental thickness, isostasy answers), so worn mountains rise back.
@@ -207,6 +209,7 @@ ERODE = PassDecl(
     fields=(
         FieldUse("water", "in", "x: flow accumulation, w: lake depth"),
         FieldUse("incise", "in", "x: height after the incision"),
+        FieldUse("air", "in", "y: surface temperature, degC (the glacier line)"),
         FieldUse("terrain", "inout", "x: elevation; y, z, w kept", channels="x"),
         FieldUse("lake", "inout", "z: sediment on its way", channels="z"),
     ),
@@ -217,6 +220,19 @@ ERODE = PassDecl(
             "sediment_marine", "float", 0.5, "0..1", "share of sediment a sea cell keeps", 0, 1
         ),
         Uniform("marine_sediment", "float", 2.0, "m/Myr", "pelagic sedimentation", 0.0),
+        Uniform(
+            "glacier_time",
+            "float",
+            0.0,
+            "Myr",
+            "glacial wear's time scale above the glacier line (0: no glaciers)",
+            0.0,
+        ),
+        Uniform("glacier_temp", "float", -7.0, "degC", "surface temperature at the glacier line"),
+        Uniform(
+            "glacier_floor", "float", 1000.0, "m", "height above the sea glaciers stop at", 0.0
+        ),
+        Uniform("lapse_rate", "float", 6.5, "K/km", "cooling with height above the sea"),
         SEDIMENT_REACH,
         EROSION_EVERY,
     ),

@@ -5,10 +5,24 @@
 // Reads: terrain (x elevation m), water (x drained weight A in cells, w lake depth m), lake
 // (x fill level m, y at sea: cells to land, z sediment each cell sent on in the last run
 // (> 0) or holds (< 0), w sediment receiver), incise (x the cell's new height after the
-// implicit incision).
+// implicit incision), air (y surface temperature degC).
 // Writes: terrain.x (elevation, m); lake.z (sediment sent on this run, or held, m km^2).
 // Incision: on the runs that route (incise_now), z' = incise.x on land: stream power
 // E = K (A a)^m S over the time since the last incision, solved implicitly (incise_init).
+// Glaciers, on every run: land above the glacier line (the equilibrium-line altitude, where
+// the surface temperature of the moment is glacier_temp) is worn towards it,
+//   cut_g = min(e, z - sea_level - glacier_floor) (1 - exp(-dt / glacier_time)),
+//   e = (glacier_temp - T) 1000 / lapse_rate m above the line (T the cell's temperature),
+// the "glacial buzzsaw" that holds mountains near the snow line whatever their uplift
+// (Brozovic et al. 1997, Science 276:571; Egholm et al. 2009, Nature 460:884), as a
+// relaxation of time scale glacier_time; glacier_temp about -7 degC puts the line near 5 km
+// in the tropics, 3 km at 45 deg and at sea level poleward of 65 deg, as on Earth (Ohmura et
+// al. 1992, J. Glaciol. 38:397). Where the line lies lower than glacier_floor above the sea
+// (poleward of about 60 deg) the land is under an ice sheet, frozen to its bed over the
+// lowlands and wearing little there (polar ice erodes 0.01-0.1 mm/yr against 1-10 for
+// temperate glaciers: Hallet et al. 1996, Global Planet. Change 12:213; Kleman & Hattestrand
+// 1999, Nature 402:63), so the wear stops at glacier_floor. The glaciers' rock joins the
+// rivers' load below.
 // Sediment, as volumes (m km^2): a cell takes in what its donors sent on in the last run
 // (one cell a run downstream, as the flow once was), adds what it lost, and lays down
 //   - in a lake: all of it, up to the lake's depth (lakes trap sediment and fill);
@@ -84,6 +98,11 @@ void main() {
     float kept = l.z < 0.0 ? -l.z : 0.0;
     if (l.z > 0.0) kept = r == SPREAD ? l.z * float(8 - taking) / 8.0 : (to_takes ? 0.0 : l.z);
     float cut = u_incise_now && land ? max(z - fetch(t_incise, p).x, 0.0) : 0.0;
+    if (land && u_glacier_time > 0.0) {
+        float above = (u_glacier_temp - fetch(t_air, p).y) * 1000.0 / u_lapse_rate;
+        float room = z - cut - u_sea_level - max(u_glacier_floor, 1.0);
+        cut += max(min(above, room), 0.0) * (1.0 - exp(-dt * 1e-6 / u_glacier_time));
+    }
     float load = inflow + cut * area + kept;
     float lay = 0.0; // m
     if (!sends) {
