@@ -6,8 +6,10 @@
 // Texel t of plate k over world cell p (R_k t): if k owns p and p goes to another plate, it
 // empties. Texel u of plate j over p: if p goes to j from its owner k, u takes the crust of
 // k's texel that the gather shows at p (frame_cell(k, x)); where both hold continental crust
-// their thicknesses add (a suture's stack), up to crust_max_km. A new plate made with its
-// parent's rotation gets the parent's texels unchanged (the same texel maps both ways).
+// their thicknesses add (a suture's stack), up to crust_max_km, and u records a collision
+// orogeny of now (u lay hidden beneath and kept whatever record it had; k's texels hold the
+// stack's only where frames_update's cell and the gather's texel agree). A new plate made with its parent's rotation gets the parent's
+// texels unchanged (the same texel maps both ways).
 #include "lib/grid.glsl"
 #include "lib/plates.glsl"
 #include "lib/crust.glsl"
@@ -41,6 +43,7 @@ void main() {
                 m = src;
             } else if (src.x >= CONTINENTAL_KM && m.x >= CONTINENTAL_KM) {
                 m.x = min(m.x + src.x, u_crust_max_km);
+                m.w = orogeny_code(2.0); // a suture: the collision orogen's record, now
             }
         }
     }

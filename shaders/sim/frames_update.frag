@@ -111,7 +111,7 @@ void main() {
     }
     if (grow > 0.0) {
         m.x += grow;
-        if (g > 0.5) m.w = orogeny_code(1.0);
+        if (g > 0.5 && oro.z != -2.0) m.w = orogeny_code(1.0); // a collision's record stays
     }
     // Crust flow in the frame (texels of this plate only; none across the frame's poles).
     float lat = cell_latlon(t).x;
