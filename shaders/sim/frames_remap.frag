@@ -8,8 +8,9 @@
 // k's texel that the gather shows at p (frame_cell(k, x)); where both hold continental crust
 // their thicknesses add (a suture's stack), up to crust_max_km, and u records a collision
 // orogeny of now (u lay hidden beneath and kept whatever record it had; k's texels hold the
-// stack's only where frames_update's cell and the gather's texel agree). A new plate made with its parent's rotation gets the parent's
-// texels unchanged (the same texel maps both ways).
+// stack's only where frames_update's cell and the gather's texel agree). A new plate made
+// with its parent's rotation gets the parent's texels unchanged (the same texel maps both
+// ways).
 #include "lib/grid.glsl"
 #include "lib/plates.glsl"
 #include "lib/crust.glsl"

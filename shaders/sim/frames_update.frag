@@ -17,6 +17,7 @@
 //   room = clamp((cap - h) / 10 km, 0, 1) tapering it below the cap,
 //   c the closing rate (cm/yr), until arc_max_km (Andean ranges), on ocean floor until
 //   arc_island_km (island arcs, mostly below the sea until they accrete to a continent);
+//   where g > 0.5 the texel records an arc orogeny, unless a collision stack is over it;
 //   subduction erosion thins its continental edge: dh = -recycling_scale crust_recycling c
 //   exp(-d / 100 km) dt (the stage holds arc_scale and recycling_scale to the crust budget);
 // - flow: continental crust spreads in the plate, thick orogens fastest (gravitational
